@@ -1,0 +1,68 @@
+//! Messages of the HTTP API that both the app and the server read and write.
+
+use serde::{Deserialize, Serialize};
+
+/// `GET /api/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Health {
+    /// The server's version (the workspace version).
+    pub version: String,
+    /// Whether a round trip to the database succeeded just now.
+    pub database: bool,
+}
+
+/// Every error the API returns, in one JSON shape: a stable machine code that clients branch on,
+/// and a message a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Problem {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// Stable error codes. Renaming one breaks clients: add, never rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    MethodNotAllowed,
+    BadRequest,
+    PayloadTooLarge,
+    DatabaseUnavailable,
+    Internal,
+}
+
+impl ErrorCode {
+    /// The HTTP status that goes with the code.
+    pub const fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::BadRequest => 400,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::DatabaseUnavailable => 503,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_has_a_stable_wire_form() {
+        let p = Problem { code: ErrorCode::NotFound, message: "No such thing.".into() };
+        assert_eq!(
+            serde_json::to_string(&p).unwrap(),
+            r#"{"code":"not_found","message":"No such thing."}"#
+        );
+    }
+
+    #[test]
+    fn health_rejects_unknown_fields() {
+        let err = serde_json::from_str::<Health>(r#"{"version":"1","database":true,"x":1}"#);
+        assert!(err.is_err());
+    }
+}

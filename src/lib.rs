@@ -1,0 +1,20 @@
+//! Lane's app: the lobby kiosk (`/kiosk/…`) and the advisor's tablet (`/advisor/…`), one Leptos
+//! client-side app. Views stay thin: rules live in `lane-domain`; app-wide state (language,
+//! connection) is provided once in [`app::App`] and read with `use_*` accessors.
+
+pub mod app;
+pub mod connection;
+pub mod i18n;
+pub mod language_switch;
+pub mod layout;
+pub mod pages;
+pub mod panic_page;
+pub mod pwa;
+
+/// Entry point: a panic shows a recoverable page instead of a dead screen; the service worker
+/// makes the next start work offline; then the app mounts.
+pub fn start() {
+    panic_page::install();
+    pwa::register();
+    leptos::mount::mount_to_body(app::App);
+}

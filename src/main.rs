@@ -1,0 +1,3 @@
+fn main() {
+    lane_app::start();
+}

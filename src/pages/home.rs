@@ -1,0 +1,34 @@
+//! `/`: the two front doors.
+
+use crate::connection::ConnectionIndicator;
+use crate::i18n::{use_i18n, Msg};
+use crate::language_switch::LanguageSwitch;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="area home">
+            <header class="topbar">
+                <span class="brand">{move || i18n.t(Msg::AppName)}</span>
+                <LanguageSwitch />
+                <ConnectionIndicator />
+            </header>
+            <main class="content">
+                <h1>{move || i18n.t(Msg::HomeTitle)}</h1>
+                <nav class="doors">
+                    <A href="/kiosk" attr:class="door">
+                        <span class="door-title">{move || i18n.t(Msg::HomeKiosk)}</span>
+                        <span class="door-hint">{move || i18n.t(Msg::HomeKioskHint)}</span>
+                    </A>
+                    <A href="/advisor" attr:class="door">
+                        <span class="door-title">{move || i18n.t(Msg::HomeAdvisor)}</span>
+                        <span class="door-hint">{move || i18n.t(Msg::HomeAdvisorHint)}</span>
+                    </A>
+                </nav>
+            </main>
+        </div>
+    }
+}
