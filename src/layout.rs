@@ -1,4 +1,5 @@
-//! The frames of the two areas. The kiosk's has no way out of `/kiosk`: a customer must not
+//! The frames of the screens: one top bar everywhere (brand, language switch, connection), and
+//! the layouts of the two areas. The kiosk's has no way out of `/kiosk`: a customer must not
 //! wander into the staff side.
 
 use crate::connection::ConnectionIndicator;
@@ -7,16 +8,28 @@ use crate::language_switch::LanguageSwitch;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
+/// The bar on top of every screen. `home` makes the brand a link to that path.
+#[component]
+pub fn TopBar(#[prop(optional)] home: Option<&'static str>) -> impl IntoView {
+    let i18n = use_i18n();
+    let brand = move || i18n.t(Msg::AppName);
+    view! {
+        <header class="topbar">
+            {match home {
+                Some(href) => view! { <A href=href attr:class="brand">{brand}</A> }.into_any(),
+                None => view! { <span class="brand">{brand}</span> }.into_any(),
+            }}
+            <LanguageSwitch />
+            <ConnectionIndicator />
+        </header>
+    }
+}
+
 #[component]
 pub fn KioskLayout() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <div class="area kiosk">
-            <header class="topbar">
-                <span class="brand">{move || i18n.t(Msg::AppName)}</span>
-                <LanguageSwitch />
-                <ConnectionIndicator />
-            </header>
+            <TopBar />
             <main class="content">
                 <Outlet />
             </main>
@@ -26,16 +39,9 @@ pub fn KioskLayout() -> impl IntoView {
 
 #[component]
 pub fn AdvisorLayout() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <div class="area advisor">
-            <header class="topbar">
-                <A href="/advisor" attr:class="brand">
-                    {move || i18n.t(Msg::AppName)}
-                </A>
-                <LanguageSwitch />
-                <ConnectionIndicator />
-            </header>
+            <TopBar home="/advisor" />
             <main class="content">
                 <Outlet />
             </main>

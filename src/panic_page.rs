@@ -16,8 +16,14 @@ pub fn install() {
 
 /// Replaces the page with the error page in the language.
 pub fn show(language: Language) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Some(body) = document.body() else { return };
+    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        show_in(&body, language);
+    }
+}
+
+/// Replaces the contents of `root` with the error page.
+pub fn show_in(root: &web_sys::Element, language: Language) {
+    let Some(document) = root.owner_document() else { return };
     let element = |tag: &str, text: &str| {
         let el = document.create_element(tag).ok()?;
         el.set_text_content(Some(text));
@@ -41,9 +47,9 @@ pub fn show(language: Language) {
         }
     });
     let _ = button.add_event_listener_with_callback("click", reload.unchecked_ref());
-    body.set_inner_html("");
+    root.set_inner_html("");
     let _ = main.append_child(&title);
     let _ = main.append_child(&message);
     let _ = main.append_child(&button);
-    let _ = body.append_child(&main);
+    let _ = root.append_child(&main);
 }

@@ -1,8 +1,7 @@
 //! `/`: the two front doors.
 
-use crate::connection::ConnectionIndicator;
 use crate::i18n::{use_i18n, Msg};
-use crate::language_switch::LanguageSwitch;
+use crate::layout::TopBar;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -11,11 +10,7 @@ pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="area home">
-            <header class="topbar">
-                <span class="brand">{move || i18n.t(Msg::AppName)}</span>
-                <LanguageSwitch />
-                <ConnectionIndicator />
-            </header>
+            <TopBar />
             <main class="content">
                 <h1>{move || i18n.t(Msg::HomeTitle)}</h1>
                 <nav class="doors">

@@ -1,6 +1,7 @@
 //! Any path the router does not know.
 
 use crate::i18n::{use_i18n, Msg};
+use crate::layout::TopBar;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
@@ -13,12 +14,15 @@ pub fn NotFound() -> impl IntoView {
     // page that offers both doors.
     let back = move || if path.get().starts_with("/advisor") { "/advisor" } else { "/kiosk" }.to_owned();
     view! {
-        <main class="area not-found content">
-            <h1>{move || i18n.t(Msg::NotFoundTitle)}</h1>
-            <p>{move || i18n.t_with(Msg::NotFoundBody, &[("path", &path.get())])}</p>
-            <A href=back attr:class="button">
-                {move || i18n.t(Msg::NotFoundBack)}
-            </A>
-        </main>
+        <div class="area not-found">
+            <TopBar />
+            <main class="content">
+                <h1>{move || i18n.t(Msg::NotFoundTitle)}</h1>
+                <p>{move || i18n.t_with(Msg::NotFoundBody, &[("path", &path.get())])}</p>
+                <A href=back attr:class="button">
+                    {move || i18n.t(Msg::NotFoundBack)}
+                </A>
+            </main>
+        </div>
     }
 }

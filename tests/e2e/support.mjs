@@ -1,0 +1,107 @@
+// Shared by the end-to-end tests: the real server binary on a free port with a fresh SQLite file,
+// serving the real release build, and Debian's Chromium driven by playwright-core.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+
+/** Starts lane-server (serving `dist`, by default the release build); returns { url, dbPath, logs(), stop() }. */
+export async function startServer({ dist = process.env.LANE_DIST } = {}) {
+  const bin = process.env.LANE_SERVER_BIN;
+  if (!bin || !dist) throw new Error("LANE_SERVER_BIN and LANE_DIST must be set (scripts/test sets them)");
+  const dir = mkdtempSync(join(tmpdir(), "lane-e2e-"));
+  const port = await freePort();
+  const dbPath = join(dir, "lane.db");
+  const child = spawn(bin, ["--listen", `127.0.0.1:${port}`, "--database-url", dbPath, "--static-dir", dist], {
+    env: { ...process.env, NO_COLOR: "1", LANE_LOG: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const health = await (await fetch(`${url}/api/health`)).json();
+      if (health.database) break;
+    } catch {}
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    dbPath,
+    logs: () => output,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
+
+/** A page that fails the test on any uncaught error in the app. */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.errors = errors;
+  return { context, page };
+}
+
+/** Waits until the service worker controls the page, so the shell is cached for offline use. */
+export async function waitForOfflineReady(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
+    }
+  });
+}
+
+/** axe-core's WCAG 2.2 A/AA checks on the current page; returns the violations. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ content: readFileSync(require.resolve("axe-core/axe.min.js"), "utf8") });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  });
+}
+
+/** Every button and link smaller than 48x48 CSS pixels. */
+export async function smallTargets(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("button, a[href], input, select, textarea, [role=button]")]
+      .filter((el) => el.getClientRects().length > 0)
+      .map((el) => ({ name: el.textContent.trim() || el.getAttribute("aria-label"), box: el.getBoundingClientRect() }))
+      .filter(({ box }) => box.width < 48 || box.height < 48)
+      .map(({ name, box }) => `${name} ${Math.round(box.width)}x${Math.round(box.height)}`),
+  );
+}
