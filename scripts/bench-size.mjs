@@ -55,7 +55,7 @@ console.log(table);
 if (process.argv.includes("--write")) {
   const path = join(root, "BENCHMARKS.md");
   const doc = readFileSync(path, "utf8");
-  const updated = doc.replace(/(<!-- size:begin -->\n)[\s\S]*?(\n<!-- size:end -->)/, `$1${table}$2`);
+  const updated = doc.replace(/(<!-- size:begin -->)[\s\S]*?(<!-- size:end -->)/, `$1\n${table}\n$2`);
   writeFileSync(path, updated);
 }
 
