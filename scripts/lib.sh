@@ -61,10 +61,12 @@ ensure_build_tools() {
   ensure_cargo_tool trunk "$TRUNK_VERSION" trunk --locked
   local bindgen
   bindgen=$(lock_version wasm-bindgen)
-  if ! grep -q "^wasm_bindgen = \"$bindgen\"" Trunk.toml; then
-    echo "Trunk.toml must pin wasm_bindgen = \"$bindgen\", the version Cargo.lock resolves" >&2
-    exit 1
-  fi
+  for config in Trunk.toml bench/floor/Trunk.toml; do
+    if ! grep -q "^wasm_bindgen = \"$bindgen\"" "$config"; then
+      echo "$config must pin wasm_bindgen = \"$bindgen\", the version Cargo.lock resolves" >&2
+      exit 1
+    fi
+  done
   # Without --locked: its lockfile names a crate version the registry no longer serves.
   ensure_cargo_tool wasm-bindgen "$bindgen" wasm-bindgen-cli
   ensure_npm tools/build
@@ -73,5 +75,5 @@ ensure_build_tools() {
 
 # The release app in dist/, built with no download (Trunk's offline mode, tools from PATH).
 build_app() {
-  trunk build --release --offline=true --quiet "$@" | { grep -v '^post-build:' || true; }
+  CARGO_TERM_QUIET=true trunk build --release --offline=true --quiet "$@" | { grep -v '^post-build:' || true; }
 }
