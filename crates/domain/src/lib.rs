@@ -3,8 +3,11 @@
 //! every rule here is tested natively and holds the same on both sides.
 
 pub mod api;
+pub mod deadlines;
 pub mod language;
 pub mod money;
+pub mod vehicle;
+pub mod visit;
 
 pub use language::Language;
 pub use money::{Currency, Money};
