@@ -6,6 +6,7 @@ pub mod api;
 pub mod deadlines;
 pub mod language;
 pub mod money;
+pub mod readings;
 pub mod vehicle;
 pub mod visit;
 
