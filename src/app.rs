@@ -4,6 +4,7 @@ use crate::connection::provide_connection;
 use crate::i18n::provide_i18n;
 use crate::layout::{AdvisorLayout, KioskLayout};
 use crate::pages::{AdvisorStart, Home, KioskStart, NotFound};
+use crate::sync::provide_sync;
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
@@ -11,7 +12,7 @@ use leptos_router::path;
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
-    provide_connection();
+    provide_sync(provide_connection());
     view! {
         <Router>
             <Routes fallback=NotFound>

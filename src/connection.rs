@@ -1,5 +1,5 @@
 //! The device's connection and sync state as app-wide context, and its indicator. The browser's
-//! `online`/`offline` events drive `online`; the sync engine drives `syncing` and `pending`.
+//! `online`/`offline` events drive `online`; the sync engine drives the rest.
 
 use crate::i18n::{use_i18n, Msg};
 use leptos::ev;
@@ -11,6 +11,20 @@ pub struct Connection {
     pub syncing: RwSignal<bool>,
     /// Changes saved on this device that the server has not acknowledged yet.
     pub pending: RwSignal<u32>,
+    /// When the last sync completed, in milliseconds since the epoch.
+    pub last_sync: RwSignal<Option<f64>>,
+    pub problem: RwSignal<Option<SyncProblem>>,
+}
+
+/// What keeps changes from being saved or synced, until it is resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncProblem {
+    /// The browser refused more data; earlier changes are kept.
+    StorageFull,
+    /// No usable storage (private window, storage off, or another tab's Lane holds it).
+    StorageUnavailable,
+    /// The server refused this device's requests (e.g. its token was revoked).
+    Refused { code: String, message: String },
 }
 
 pub fn provide_connection() -> Connection {
@@ -18,7 +32,13 @@ pub fn provide_connection() -> Connection {
     // Provided once at the root, so the listeners live as long as the app.
     std::mem::forget(window_event_listener(ev::online, move |_| online.set(true)));
     std::mem::forget(window_event_listener(ev::offline, move |_| online.set(false)));
-    let connection = Connection { online, syncing: RwSignal::new(false), pending: RwSignal::new(0) };
+    let connection = Connection {
+        online,
+        syncing: RwSignal::new(false),
+        pending: RwSignal::new(0),
+        last_sync: RwSignal::new(None),
+        problem: RwSignal::new(None),
+    };
     provide_context(connection);
     connection
 }
@@ -27,7 +47,8 @@ pub fn use_connection() -> Connection {
     expect_context::<Connection>()
 }
 
-/// Online / offline / syncing, and how many changes wait, as a polite live region.
+/// Online / offline / syncing, how many changes wait, when the last sync was, and what stops
+/// saving or syncing, as a polite live region.
 #[component]
 pub fn ConnectionIndicator() -> impl IntoView {
     let i18n = use_i18n();
@@ -37,21 +58,40 @@ pub fn ConnectionIndicator() -> impl IntoView {
         (true, true) => ("syncing", Msg::ConnectionSyncing),
         (true, false) => ("online", Msg::ConnectionOnline),
     };
-    let waiting = move || {
-        let count = connection.pending.get();
-        (count > 0).then(|| i18n.t_with(Msg::ConnectionWaiting, &[("count", &count.to_string())]))
+    let waiting = move || match connection.pending.get() {
+        0 => i18n.t(Msg::ConnectionAllSaved).to_owned(),
+        1 => i18n.t(Msg::ConnectionWaitingOne).to_owned(),
+        count => i18n.t_with(Msg::ConnectionWaiting, &[("count", &count.to_string())]),
+    };
+    let last_sync = move || connection.last_sync.get().map(|at| i18n.t_with(Msg::ConnectionLastSync, &[("time", &clock_time(at))]));
+    let problem = move || {
+        connection.problem.get().map(|problem| match problem {
+            SyncProblem::StorageFull => i18n.t(Msg::ConnectionStorageFull).to_owned(),
+            SyncProblem::StorageUnavailable => i18n.t(Msg::ConnectionStorageUnavailable).to_owned(),
+            SyncProblem::Refused { code, .. } if code == "unauthorized" || code == "device_revoked" => i18n.t(Msg::ConnectionNotEnrolled).to_owned(),
+            SyncProblem::Refused { message, .. } => i18n.t_with(Msg::ConnectionRefused, &[("message", &message)]),
+        })
     };
     view! {
         <div
             class="connection"
             data-state=move || state().0
+            data-pending=move || connection.pending.get()
             role="status"
             aria-live="polite"
             aria-label=move || i18n.t(Msg::ConnectionLabel)
         >
             <span class="connection-dot" aria-hidden="true"></span>
             <span>{move || i18n.t(state().1)}</span>
-            {move || waiting().map(|text| view! { <span class="connection-waiting">{text}</span> })}
+            <span class="connection-waiting">{waiting}</span>
+            {move || last_sync().map(|text| view! { <span class="connection-last">{text}</span> })}
+            {move || problem().map(|text| view! { <span class="connection-problem">{text}</span> })}
         </div>
     }
+}
+
+/// HH:MM in the device's time zone.
+fn clock_time(millis: f64) -> String {
+    let date = js_sys::Date::new(&millis.into());
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }

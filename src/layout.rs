@@ -5,6 +5,7 @@
 use crate::connection::ConnectionIndicator;
 use crate::i18n::{use_i18n, Msg};
 use crate::language_switch::LanguageSwitch;
+use crate::rejected_changes::RejectedChanges;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
@@ -43,6 +44,7 @@ pub fn AdvisorLayout() -> impl IntoView {
         <div class="area advisor">
             <TopBar home="/advisor" />
             <main class="content">
+                <RejectedChanges />
                 <Outlet />
             </main>
         </div>

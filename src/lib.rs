@@ -1,6 +1,7 @@
 //! Lane's app: the lobby kiosk (`/kiosk/…`) and the advisor's tablet (`/advisor/…`), one Leptos
 //! client-side app. Views stay thin: rules live in `lane-domain`; app-wide state (language,
-//! connection) is provided once in [`app::App`] and read with `use_*` accessors.
+//! connection, sync) is provided once in [`app::App`] and read with `use_*` accessors. Every change
+//! goes through [`sync::SyncEngine::save`] into the device's [`store`] before it counts as saved.
 
 pub mod app;
 pub mod connection;
@@ -10,6 +11,9 @@ pub mod layout;
 pub mod pages;
 pub mod panic_page;
 pub mod pwa;
+pub mod rejected_changes;
+pub mod store;
+pub mod sync;
 
 /// Entry point: a panic shows a recoverable page instead of a dead screen; the service worker
 /// makes the next start work offline; then the app mounts.

@@ -2,7 +2,7 @@
 //! the translation table, the language switch and its memory, the connection indicator, and
 //! the error page a panic leaves behind.
 
-use lane_app::connection::{provide_connection, ConnectionIndicator, Connection};
+use lane_app::connection::{provide_connection, Connection, ConnectionIndicator, SyncProblem};
 use lane_app::i18n::{fill, provide_i18n, text, Msg};
 use lane_app::language_switch::LanguageSwitch;
 use lane_app::pages::KioskStart;
@@ -50,8 +50,8 @@ fn every_message_has_text_in_every_language() {
 
 #[wasm_bindgen_test]
 fn placeholders_are_filled() {
-    assert_eq!(fill(text(Language::English, Msg::ConnectionWaiting), &[("count", "3")]), "3 waiting to sync");
-    assert_eq!(fill(text(Language::SimplifiedChinese, Msg::ConnectionWaiting), &[("count", "3")]), "3 项待同步");
+    assert_eq!(fill(text(Language::English, Msg::ConnectionWaiting), &[("count", "3")]), "3 changes waiting");
+    assert_eq!(fill(text(Language::SimplifiedChinese, Msg::ConnectionWaiting), &[("count", "3")]), "3 项更改待同步");
 }
 
 #[wasm_bindgen_test]
@@ -104,17 +104,28 @@ async fn the_indicator_follows_the_network_and_the_queue() {
 
     window.dispatch_event(&web_sys::Event::new("offline").unwrap()).unwrap();
     leptos::task::tick().await;
-    assert_eq!(status(), "Offline");
+    assert_eq!(status(), "OfflineAll changes saved to the server");
 
     window.dispatch_event(&web_sys::Event::new("online").unwrap()).unwrap();
     leptos::task::tick().await;
-    assert_eq!(status(), "Online");
+    assert_eq!(status(), "OnlineAll changes saved to the server");
 
     let connection = connection.get_value().unwrap();
     connection.pending.set(3);
     connection.syncing.set(true);
     leptos::task::tick().await;
-    assert_eq!(status(), "Syncing3 waiting to sync");
+    assert_eq!(status(), "Syncing3 changes waiting");
+
+    connection.pending.set(1);
+    connection.syncing.set(false);
+    let at = js_sys::Date::new_with_year_month_day_hr_min(2026, 10, 24, 9, 5).get_time();
+    connection.last_sync.set(Some(at));
+    connection.problem.set(Some(SyncProblem::StorageFull));
+    leptos::task::tick().await;
+    assert_eq!(
+        status(),
+        "Online1 change waitingLast sync 09:05This device's storage is full. Earlier changes are kept; free some space, then save again."
+    );
 }
 
 #[wasm_bindgen_test]

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// `GET /api/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     /// The server's version (the workspace version).
     pub version: String,
@@ -16,6 +17,7 @@ pub struct Health {
 /// and a message a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     pub code: ErrorCode,
     pub message: String,
@@ -24,11 +26,28 @@ pub struct Problem {
 /// Stable error codes. Renaming one breaks clients: add, never rename.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ErrorCode {
     NotFound,
     MethodNotAllowed,
     BadRequest,
+    UnsupportedMediaType,
     PayloadTooLarge,
+    /// No device token, or one the server does not know.
+    Unauthorized,
+    /// The device was revoked by an admin; it must be enrolled again.
+    DeviceRevoked,
+    /// The device or person may not do this (a kiosk asking for customer data, say).
+    Forbidden,
+    /// A tablet change needs an advisor signed in with their PIN.
+    SignInRequired,
+    WrongPin,
+    PinLocked,
+    /// An enrolment code that is unknown, used or expired.
+    InvalidEnrolmentCode,
+    /// Well-formed, but breaks a rule; the message says which.
+    Invalid,
+    RateLimited,
     DatabaseUnavailable,
     Internal,
 }
@@ -40,7 +59,13 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::BadRequest => 400,
+            ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::Unauthorized | ErrorCode::DeviceRevoked | ErrorCode::WrongPin => 401,
+            ErrorCode::Forbidden | ErrorCode::SignInRequired => 403,
+            ErrorCode::PinLocked => 423,
+            ErrorCode::InvalidEnrolmentCode | ErrorCode::Invalid => 422,
+            ErrorCode::RateLimited => 429,
             ErrorCode::DatabaseUnavailable => 503,
             ErrorCode::Internal => 500,
         }

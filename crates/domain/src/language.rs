@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A language of the user interface and of a customer's records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Language {
     #[default]
     #[serde(rename = "en")]

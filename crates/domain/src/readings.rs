@@ -6,6 +6,7 @@ use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DistanceUnit {
     Km,
     Miles,
@@ -13,6 +14,7 @@ pub enum DistanceUnit {
 
 /// An odometer reading in the unit the car's dash shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Odometer {
     pub value: u32,
     pub unit: DistanceUnit,
@@ -31,6 +33,7 @@ impl Odometer {
 /// A fuel gauge reading in eighths: 0 (empty) to 8 (full).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FuelEighths(u8);
 
 impl FuelEighths {
@@ -58,6 +61,25 @@ impl From<FuelEighths> for u8 {
     fn from(fuel: FuelEighths) -> u8 {
         fuel.0
     }
+}
+
+/// What the walk-around records at drop-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DropOffReadings {
+    pub odometer: Odometer,
+    pub fuel: FuelEighths,
+    /// Why the odometer is below the car's last known reading, when it is.
+    pub correction_reason: Option<String>,
+}
+
+/// What is read when the car is handed back. A pickup reading has no correction: it can only
+/// be checked again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PickupReadings {
+    pub odometer: Odometer,
+    pub fuel: FuelEighths,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

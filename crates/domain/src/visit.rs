@@ -1,11 +1,20 @@
-//! The visit (repair order) lifecycle: only the lane's real transitions are allowed.
+//! The visit (repair order): its lifecycle, where only the lane's real transitions are allowed,
+//! and its record, which devices change by plain field edits that are checked here.
 
+use crate::appointment::{Concerns, Transport};
+use crate::ids::{AdvisorId, AppointmentId, CustomerId, JobLineId, VehicleId, VisitId};
+use crate::jobs::{Decision, Estimate, JobError, JobLine};
+use crate::newtype::trimmed_within;
+use crate::readings::{check_drop_off, check_pickup, DropOffReadings, Odometer, PickupReadings, ReadingError};
+use crate::walkaround::{Belongings, KeyTag, Walkaround, WalkaroundError};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Where a visit stands, in the order of DOMAIN.md steps 2-11.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum VisitState {
     CheckedIn,
     WalkAroundDone,
@@ -63,6 +72,291 @@ impl VisitState {
     }
 }
 
+/// A visit: one car's stay, from check-in to delivery. Devices change it only through
+/// [`Visit::apply`] and [`Visit::advance`], which keep the rules below.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Visit {
+    pub id: VisitId,
+    /// None for a walk-in.
+    pub appointment: Option<AppointmentId>,
+    pub customer: CustomerId,
+    pub vehicle: VehicleId,
+    pub advisor: Option<AdvisorId>,
+    pub state: VisitState,
+    pub transport: Transport,
+    /// The customer's own words (客户陈述).
+    pub concerns: Concerns,
+    /// The advisor's first diagnosis (服务顾问初步诊断), kept apart from the customer's words.
+    pub diagnosis: String,
+    pub walkaround: Walkaround,
+    pub drop_off: Option<DropOffReadings>,
+    pub pickup: Option<PickupReadings>,
+    pub belongings: Belongings,
+    pub key_tag: Option<KeyTag>,
+    pub job_lines: Vec<JobLine>,
+    pub estimate: Option<Estimate>,
+    pub promised_at: Option<DateTime<Utc>>,
+    pub checked_in_at: DateTime<Utc>,
+}
+
+/// A change of one field of a visit, as a device sends it (`{"field":"concerns","value":"…"}`).
+/// Each replaces the whole field, so edits made offline merge field by field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "field", content = "value", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum VisitEdit {
+    Concerns(Concerns),
+    Diagnosis(String),
+    Transport(Transport),
+    KeyTag(Option<KeyTag>),
+    Belongings(Belongings),
+    Walkaround(Walkaround),
+    DropOffReadings(DropOffReadings),
+    PickupReadings(PickupReadings),
+    JobLines(Vec<JobLine>),
+    Estimate(Estimate),
+    PromisedAt(Option<DateTime<Utc>>),
+}
+
+/// The field a [`VisitEdit`] changes: the key of last-writer-wins bookkeeping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum VisitField {
+    Concerns,
+    Diagnosis,
+    Transport,
+    KeyTag,
+    Belongings,
+    Walkaround,
+    DropOffReadings,
+    PickupReadings,
+    JobLines,
+    Estimate,
+    PromisedAt,
+}
+
+impl VisitEdit {
+    pub fn field(&self) -> VisitField {
+        match self {
+            VisitEdit::Concerns(_) => VisitField::Concerns,
+            VisitEdit::Diagnosis(_) => VisitField::Diagnosis,
+            VisitEdit::Transport(_) => VisitField::Transport,
+            VisitEdit::KeyTag(_) => VisitField::KeyTag,
+            VisitEdit::Belongings(_) => VisitField::Belongings,
+            VisitEdit::Walkaround(_) => VisitField::Walkaround,
+            VisitEdit::DropOffReadings(_) => VisitField::DropOffReadings,
+            VisitEdit::PickupReadings(_) => VisitField::PickupReadings,
+            VisitEdit::JobLines(_) => VisitField::JobLines,
+            VisitEdit::Estimate(_) => VisitField::Estimate,
+            VisitEdit::PromisedAt(_) => VisitField::PromisedAt,
+        }
+    }
+}
+
+impl VisitField {
+    /// Whether the field is part of what the customer signs at drop-off (the order, the
+    /// walk-around sheet, the readings and the belongings list).
+    pub const fn is_on_signed_order(self) -> bool {
+        matches!(
+            self,
+            VisitField::Concerns
+                | VisitField::Walkaround
+                | VisitField::DropOffReadings
+                | VisitField::Belongings
+                | VisitField::JobLines
+                | VisitField::Estimate
+        )
+    }
+}
+
+/// What [`Visit::advance`] needs to know that the visit record does not hold: the signatures are
+/// records of their own (see `signature`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AdvanceContext {
+    pub drop_off_signed: bool,
+    pub pickup_signed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VisitError {
+    Transition(InvalidTransition),
+    Reading(ReadingError),
+    Walkaround(WalkaroundError),
+    Job { line: JobLineId, error: JobError },
+    Estimate(JobError),
+    DiagnosisTooLong { length: usize },
+    DuplicateJobLine { line: JobLineId },
+    /// The field is on the signed order: it changes only by an amended order, signed again.
+    OrderSigned { field: VisitField },
+    /// A line of the signed order, or an answered added job, was changed or removed.
+    SignedLineChanged { line: JobLineId },
+    /// A line added after signing that is not marked as added work.
+    LineNotAddedWork { line: JobLineId },
+    NoDropOffReadings,
+    DropOffNotSigned,
+    NoPickupReadings,
+    PickupNotSigned,
+    Delivered,
+}
+
+impl fmt::Display for VisitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VisitError::Transition(e) => e.fmt(f),
+            VisitError::Reading(e) => e.fmt(f),
+            VisitError::Walkaround(e) => e.fmt(f),
+            VisitError::Job { line, error } => write!(f, "Job line {line}: {error}"),
+            VisitError::Estimate(e) => e.fmt(f),
+            VisitError::DiagnosisTooLong { length } => {
+                write!(f, "Keep the diagnosis to {MAX_DIAGNOSIS} characters; this is {length}.")
+            }
+            VisitError::DuplicateJobLine { line } => write!(f, "Job line {line} is on the order twice."),
+            VisitError::OrderSigned { field } => write!(
+                f,
+                "The customer signed the order, so its {field:?} cannot change. Amend the order and have it signed again."
+            ),
+            VisitError::SignedLineChanged { line } => write!(
+                f,
+                "Job line {line} is signed or answered by the customer and cannot change. Amend the order, or add a new line."
+            ),
+            VisitError::LineNotAddedWork { line } => write!(
+                f,
+                "Job line {line} is new on a signed order: mark it as added work so the customer can approve it."
+            ),
+            VisitError::NoDropOffReadings => write!(f, "Record the odometer and fuel at drop-off first."),
+            VisitError::DropOffNotSigned => write!(f, "The customer has not signed the drop-off order yet."),
+            VisitError::NoPickupReadings => write!(f, "Record the odometer and fuel at pickup first."),
+            VisitError::PickupNotSigned => write!(f, "The customer has not signed at pickup yet."),
+            VisitError::Delivered => write!(f, "The car was delivered; the visit is closed."),
+        }
+    }
+}
+
+impl std::error::Error for VisitError {}
+
+impl From<InvalidTransition> for VisitError {
+    fn from(e: InvalidTransition) -> VisitError {
+        VisitError::Transition(e)
+    }
+}
+
+impl From<ReadingError> for VisitError {
+    fn from(e: ReadingError) -> VisitError {
+        VisitError::Reading(e)
+    }
+}
+
+impl From<WalkaroundError> for VisitError {
+    fn from(e: WalkaroundError) -> VisitError {
+        VisitError::Walkaround(e)
+    }
+}
+
+const MAX_DIAGNOSIS: usize = 2000;
+
+impl Visit {
+    /// Whether the customer has signed the drop-off order: from then on it is evidence.
+    pub fn order_signed(&self) -> bool {
+        !matches!(self.state, VisitState::CheckedIn | VisitState::WalkAroundDone)
+    }
+
+    /// Applies a device's edit if it keeps the rules. `last_known_odometer` is the vehicle's
+    /// highest reading before this visit.
+    pub fn apply(&mut self, edit: VisitEdit, last_known_odometer: Option<Odometer>) -> Result<(), VisitError> {
+        if self.state == VisitState::Delivered {
+            return Err(VisitError::Delivered);
+        }
+        let field = edit.field();
+        // Job lines still change after signing, but only by added work (checked below).
+        if self.order_signed() && field.is_on_signed_order() && field != VisitField::JobLines {
+            return Err(VisitError::OrderSigned { field });
+        }
+        match edit {
+            VisitEdit::Concerns(concerns) => self.concerns = concerns,
+            VisitEdit::Diagnosis(text) => {
+                self.diagnosis = trimmed_within(&text, MAX_DIAGNOSIS).map_err(|length| VisitError::DiagnosisTooLong { length })?;
+            }
+            VisitEdit::Transport(transport) => self.transport = transport,
+            VisitEdit::KeyTag(tag) => self.key_tag = tag,
+            VisitEdit::Belongings(belongings) => {
+                belongings.check()?;
+                self.belongings = belongings;
+            }
+            VisitEdit::Walkaround(walkaround) => {
+                walkaround.check()?;
+                self.walkaround = walkaround;
+            }
+            VisitEdit::DropOffReadings(readings) => {
+                check_drop_off(readings.odometer, last_known_odometer, readings.correction_reason.as_deref())?;
+                if let Some(pickup) = &self.pickup {
+                    check_pickup(pickup.odometer, readings.odometer)?;
+                }
+                self.drop_off = Some(readings);
+            }
+            VisitEdit::PickupReadings(readings) => {
+                let drop_off = self.drop_off.as_ref().ok_or(VisitError::NoDropOffReadings)?;
+                check_pickup(readings.odometer, drop_off.odometer)?;
+                self.pickup = Some(readings);
+            }
+            VisitEdit::JobLines(lines) => {
+                check_lines(&lines)?;
+                if self.order_signed() {
+                    check_signed_lines_kept(&self.job_lines, &lines)?;
+                }
+                self.job_lines = lines;
+            }
+            VisitEdit::Estimate(estimate) => {
+                estimate.check().map_err(VisitError::Estimate)?;
+                self.estimate = Some(estimate);
+            }
+            VisitEdit::PromisedAt(at) => self.promised_at = at,
+        }
+        Ok(())
+    }
+
+    /// Moves the visit on. Writing up needs the drop-off readings and the customer's signature on
+    /// the order; delivery needs the pickup readings and the pickup signature.
+    pub fn advance(&mut self, to: VisitState, ctx: &AdvanceContext) -> Result<(), VisitError> {
+        self.state.transition(to)?;
+        match to {
+            VisitState::WrittenUpAndSigned if self.drop_off.is_none() => return Err(VisitError::NoDropOffReadings),
+            VisitState::WrittenUpAndSigned if !ctx.drop_off_signed => return Err(VisitError::DropOffNotSigned),
+            VisitState::Delivered if self.pickup.is_none() => return Err(VisitError::NoPickupReadings),
+            VisitState::Delivered if !ctx.pickup_signed => return Err(VisitError::PickupNotSigned),
+            _ => {}
+        }
+        self.state = to;
+        Ok(())
+    }
+}
+
+fn check_lines(lines: &[JobLine]) -> Result<(), VisitError> {
+    for (i, line) in lines.iter().enumerate() {
+        line.check().map_err(|error| VisitError::Job { line: line.id.clone(), error })?;
+        if lines[..i].iter().any(|l| l.id == line.id) {
+            return Err(VisitError::DuplicateJobLine { line: line.id.clone() });
+        }
+    }
+    Ok(())
+}
+
+/// After signing, the signed lines and every answered added job stay exactly as they are; new
+/// lines are added work. Added work not yet answered may still be revised or dropped.
+fn check_signed_lines_kept(old: &[JobLine], new: &[JobLine]) -> Result<(), VisitError> {
+    for line in old {
+        let pending = line.added.as_ref().is_some_and(|a| a.decision == Decision::Pending);
+        if !pending && !new.contains(line) {
+            return Err(VisitError::SignedLineChanged { line: line.id.clone() });
+        }
+    }
+    match new.iter().find(|l| l.added.is_none() && !old.iter().any(|o| o.id == l.id)) {
+        Some(line) => Err(VisitError::LineNotAddedWork { line: line.id.clone() }),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::VisitState::*;
@@ -95,6 +389,182 @@ mod tests {
                 (Ready, Delivered),
             ]
         );
+    }
+
+    mod record {
+        use super::*;
+        use crate::jobs::{AddedWork, Channel, JobItem};
+        use crate::readings::{DistanceUnit, FuelEighths};
+        use crate::{Currency, Money};
+        use chrono::TimeZone;
+
+        fn at(h: u32) -> DateTime<Utc> {
+            Utc.with_ymd_and_hms(2026, 11, 24, h, 0, 0).unwrap()
+        }
+
+        fn km(value: u32) -> Odometer {
+            Odometer { value, unit: DistanceUnit::Km }
+        }
+
+        fn visit() -> Visit {
+            Visit {
+                id: VisitId::parse("v-1").unwrap(),
+                appointment: None,
+                customer: CustomerId::parse("c-1").unwrap(),
+                vehicle: VehicleId::parse("veh-1").unwrap(),
+                advisor: Some(AdvisorId::parse("adv-1").unwrap()),
+                state: CheckedIn,
+                transport: Transport::Wait,
+                concerns: Concerns::parse("Squeal when braking").unwrap(),
+                diagnosis: String::new(),
+                walkaround: Walkaround::default(),
+                drop_off: None,
+                pickup: None,
+                belongings: Belongings::default(),
+                key_tag: None,
+                job_lines: vec![],
+                estimate: None,
+                promised_at: None,
+                checked_in_at: at(1),
+            }
+        }
+
+        fn drop_off(value: u32) -> VisitEdit {
+            VisitEdit::DropOffReadings(DropOffReadings { odometer: km(value), fuel: FuelEighths::new(4).unwrap(), correction_reason: None })
+        }
+
+        fn pickup(value: u32) -> VisitEdit {
+            VisitEdit::PickupReadings(PickupReadings { odometer: km(value), fuel: FuelEighths::new(4).unwrap() })
+        }
+
+        fn line(id: &str, added: Option<Decision>) -> JobLine {
+            JobLine {
+                id: JobLineId::parse(id).unwrap(),
+                description: "Brake pads".into(),
+                service_type: None,
+                item: JobItem::Labour,
+                quantity_milli: 1000,
+                unit_price: Money::new(30_000, Currency::Cny),
+                added: added.map(|decision| AddedWork { reason: "Worn".into(), safety: true, extra_minutes: 30, decision }),
+            }
+        }
+
+        const SIGNED: AdvanceContext = AdvanceContext { drop_off_signed: true, pickup_signed: true };
+
+        fn signed_visit() -> Visit {
+            let mut v = visit();
+            v.apply(drop_off(38_120), None).unwrap();
+            v.apply(VisitEdit::JobLines(vec![line("j-1", None)]), None).unwrap();
+            v.advance(WalkAroundDone, &SIGNED).unwrap();
+            v.advance(WrittenUpAndSigned, &SIGNED).unwrap();
+            v
+        }
+
+        #[test]
+        fn edits_name_their_field_on_the_wire() {
+            let edit = VisitEdit::Diagnosis("Front pads worn".into());
+            assert_eq!(edit.field(), VisitField::Diagnosis);
+            let json = serde_json::to_string(&edit).unwrap();
+            assert_eq!(json, r#"{"field":"diagnosis","value":"Front pads worn"}"#);
+            assert_eq!(serde_json::from_str::<VisitEdit>(&json).unwrap(), edit);
+            assert!(serde_json::from_str::<VisitEdit>(r#"{"field":"state","value":"delivered"}"#).is_err());
+            assert!(serde_json::from_str::<VisitEdit>(r#"{"field":"key_tag","value":"A-1"}"#).is_err());
+        }
+
+        #[test]
+        fn readings_are_checked() {
+            let mut v = visit();
+            assert_eq!(v.apply(pickup(38_200), None), Err(VisitError::NoDropOffReadings));
+            assert!(matches!(v.apply(drop_off(38_000), Some(km(38_100))), Err(VisitError::Reading(ReadingError::BelowLastKnown { .. }))));
+            v.apply(drop_off(38_120), Some(km(38_100))).unwrap();
+            assert!(matches!(v.apply(pickup(38_119), None), Err(VisitError::Reading(ReadingError::PickupBelowDropOff { .. }))));
+            v.apply(pickup(38_125), None).unwrap();
+            assert_eq!(v.pickup.unwrap().odometer, km(38_125));
+        }
+
+        #[test]
+        fn plain_edits_are_validated() {
+            let mut v = visit();
+            v.apply(VisitEdit::Diagnosis("  Pads at 2 mm ".into()), None).unwrap();
+            assert_eq!(v.diagnosis, "Pads at 2 mm");
+            assert_eq!(v.concerns.as_str(), "Squeal when braking");
+            assert_eq!(v.apply(VisitEdit::Diagnosis("x".repeat(2001)), None), Err(VisitError::DiagnosisTooLong { length: 2001 }));
+            let twice = VisitEdit::JobLines(vec![line("j-1", None), line("j-1", None)]);
+            assert_eq!(v.apply(twice, None), Err(VisitError::DuplicateJobLine { line: JobLineId::parse("j-1").unwrap() }));
+            let mut empty = line("j-2", None);
+            empty.quantity_milli = 0;
+            assert!(matches!(v.apply(VisitEdit::JobLines(vec![empty]), None), Err(VisitError::Job { .. })));
+            let bad_belongings = Belongings { items: vec![" ".into()], valuables_reminder_confirmed: true };
+            assert_eq!(v.apply(VisitEdit::Belongings(bad_belongings), None), Err(VisitError::Walkaround(WalkaroundError::BelongingEmpty)));
+            v.apply(VisitEdit::PromisedAt(Some(at(9))), None).unwrap();
+            assert_eq!(v.promised_at, Some(at(9)));
+        }
+
+        #[test]
+        fn writing_up_needs_readings_and_the_signature() {
+            let mut v = visit();
+            v.advance(WalkAroundDone, &AdvanceContext::default()).unwrap();
+            assert_eq!(v.advance(WrittenUpAndSigned, &SIGNED), Err(VisitError::NoDropOffReadings));
+            v.apply(drop_off(38_120), None).unwrap();
+            assert_eq!(v.advance(WrittenUpAndSigned, &AdvanceContext::default()), Err(VisitError::DropOffNotSigned));
+            assert_eq!(v.state, WalkAroundDone);
+            v.advance(WrittenUpAndSigned, &SIGNED).unwrap();
+            assert!(matches!(v.advance(Delivered, &SIGNED), Err(VisitError::Transition(_))));
+        }
+
+        #[test]
+        fn delivery_needs_pickup_readings_and_the_signature() {
+            let mut v = signed_visit();
+            for to in [InWorkshop, QualityCheck, Ready] {
+                v.advance(to, &SIGNED).unwrap();
+            }
+            assert_eq!(v.advance(Delivered, &SIGNED), Err(VisitError::NoPickupReadings));
+            v.apply(pickup(38_130), None).unwrap();
+            assert_eq!(v.advance(Delivered, &AdvanceContext { pickup_signed: false, ..SIGNED }), Err(VisitError::PickupNotSigned));
+            v.advance(Delivered, &SIGNED).unwrap();
+            assert_eq!(v.apply(VisitEdit::Diagnosis("late".into()), None), Err(VisitError::Delivered));
+        }
+
+        #[test]
+        fn the_signed_order_needs_an_amendment() {
+            let mut v = signed_visit();
+            for edit in [
+                VisitEdit::Walkaround(Walkaround::default()),
+                VisitEdit::Belongings(Belongings::default()),
+                VisitEdit::Estimate(Estimate { cost: Money::new(0, Currency::Cny), minutes: 60, margin_percent: 10 }),
+                drop_off(38_121),
+                VisitEdit::Concerns(Concerns::parse("Also a rattle").unwrap()),
+            ] {
+                let field = edit.field();
+                assert_eq!(v.apply(edit, None), Err(VisitError::OrderSigned { field }));
+            }
+            // Workshop-side fields still change.
+            v.apply(VisitEdit::Diagnosis("Pads at 2 mm".into()), None).unwrap();
+            v.apply(VisitEdit::KeyTag(Some(KeyTag::parse("17").unwrap())), None).unwrap();
+            assert!(VisitError::OrderSigned { field: VisitField::Walkaround }.to_string().contains("Amend the order"));
+        }
+
+        #[test]
+        fn after_signing_job_lines_grow_only_by_added_work() {
+            let mut v = signed_visit();
+            let j1 = line("j-1", None);
+            let mut changed = j1.clone();
+            changed.quantity_milli = 2000;
+            assert_eq!(v.apply(VisitEdit::JobLines(vec![changed]), None), Err(VisitError::SignedLineChanged { line: j1.id.clone() }));
+            assert_eq!(v.apply(VisitEdit::JobLines(vec![]), None), Err(VisitError::SignedLineChanged { line: j1.id.clone() }));
+            let plain = line("j-2", None);
+            assert_eq!(v.apply(VisitEdit::JobLines(vec![j1.clone(), plain]), None), Err(VisitError::LineNotAddedWork { line: JobLineId::parse("j-2").unwrap() }));
+            // Added work is proposed, revised, then answered; the answer then stays.
+            v.apply(VisitEdit::JobLines(vec![j1.clone(), line("j-2", Some(Decision::Pending))]), None).unwrap();
+            let mut revised = line("j-2", Some(Decision::Pending));
+            revised.quantity_milli = 1500;
+            v.apply(VisitEdit::JobLines(vec![j1.clone(), revised]), None).unwrap();
+            let answer = Decision::Approved { at: at(10), by: crate::customer::PersonName::parse("王小明").unwrap(), channel: Channel::Phone };
+            let approved = line("j-2", Some(answer));
+            v.apply(VisitEdit::JobLines(vec![j1.clone(), approved.clone()]), None).unwrap();
+            assert_eq!(v.apply(VisitEdit::JobLines(vec![j1.clone(), line("j-2", Some(Decision::Pending))]), None), Err(VisitError::SignedLineChanged { line: approved.id.clone() }));
+            assert_eq!(v.job_lines, vec![j1, approved]);
+        }
     }
 
     #[test]

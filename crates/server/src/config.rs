@@ -27,6 +27,10 @@ pub struct Config {
     #[arg(long, env = "LANE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 
+    /// Bearer token of the admin API (enrolment codes, device list, revocation); unset disables it.
+    #[arg(long, env = "LANE_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
     /// Do not seed the demo dealership into an empty database.
     #[arg(long, env = "LANE_NO_DEMO")]
     pub no_demo: bool,

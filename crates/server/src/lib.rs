@@ -1,12 +1,21 @@
 //! Lane's backend. `main.rs` only parses the configuration and calls [`run`]; everything else is
 //! here so that tests build the same router the binary serves.
 
+pub mod advisors;
+pub mod audit;
+pub mod auth;
 pub mod config;
+pub mod dealership;
 pub mod db;
+pub mod devices;
 pub mod error;
 pub mod http;
+pub mod kiosk;
+pub mod records;
 pub mod seed;
+pub mod sync;
 pub mod time;
+pub mod versions;
 pub mod web;
 
 use config::Config;
@@ -23,7 +32,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         tracing::info!("seeded the demo dealership");
     }
     let app = WebApp::load(&config.static_dir);
-    let router = http::router(AppState { db: db.clone() }, &app);
+    let router = http::router(AppState { db: db.clone(), admin_token: config.admin_token.clone() }, &app);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "listening");
     axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;

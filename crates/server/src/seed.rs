@@ -2,7 +2,9 @@
 //! working lane at once: a service catalogue, four advisors, business hours and a day of
 //! appointments on the next open day.
 
+use crate::advisors::hash_pin;
 use crate::db::Db;
+use crate::versions;
 use crate::time::{format_utc, local_to_utc};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -22,8 +24,9 @@ const HOURS: [(i64, &str, &str); 6] = [
     (6, "08:00", "16:00"),
 ];
 
-const ADVISORS: [(&str, &str); 4] =
-    [("adv-1", "Li Na"), ("adv-2", "Kim Min-jun"), ("adv-3", "Zhang Wei"), ("adv-4", "Sarah Miller")];
+/// (id, name, PIN): the demo's PINs are in the README; a real dealership sets its own.
+const ADVISORS: [(&str, &str, &str); 4] =
+    [("adv-1", "Li Na", "1111"), ("adv-2", "Kim Min-jun", "2222"), ("adv-3", "Zhang Wei", "3333"), ("adv-4", "Sarah Miller", "4444")];
 
 /// (id, code, English, Chinese, Korean, minutes, price in fen).
 const SERVICES: [(&str, &str, &str, &str, &str, i64, i64); 6] = [
@@ -100,13 +103,15 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
             .await?;
     }
 
-    for (id, name) in ADVISORS {
-        sqlx::query("INSERT INTO advisors (id, dealership_id, display_name) VALUES ($1, $2, $3)")
+    for (id, name, pin) in ADVISORS {
+        sqlx::query("INSERT INTO advisors (id, dealership_id, display_name, pin_hash) VALUES ($1, $2, $3, $4)")
             .bind(id)
             .bind(DEALERSHIP_ID)
             .bind(name)
+            .bind(hash_pin(pin))
             .execute(&mut *tx)
             .await?;
+        versions::bump(&mut tx, "advisor", id).await?;
     }
 
     for (id, code, en, zh, ko, minutes, price) in SERVICES {
@@ -125,6 +130,7 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
         .bind(CURRENCY.code())
         .execute(&mut *tx)
         .await?;
+        versions::bump(&mut tx, "service_type", id).await?;
     }
 
     for (n, v) in VISITS.iter().enumerate() {
@@ -173,6 +179,9 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
             .bind(v.service)
             .execute(&mut *tx)
             .await?;
+        for (record_type, id) in [("customer", &customer_id), ("vehicle", &vehicle_id), ("appointment", &appointment_id)] {
+            versions::bump(&mut tx, record_type, id).await?;
+        }
     }
 
     tx.commit().await?;
@@ -202,7 +211,7 @@ mod tests {
     #[test]
     fn demo_visits_name_real_advisors_and_services() {
         for v in &VISITS {
-            assert!(ADVISORS.iter().any(|(id, _)| *id == v.advisor), "{}", v.advisor);
+            assert!(ADVISORS.iter().any(|(id, _, _)| *id == v.advisor), "{}", v.advisor);
             assert!(SERVICES.iter().any(|s| s.0 == v.service), "{}", v.service);
         }
     }

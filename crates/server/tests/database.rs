@@ -20,6 +20,8 @@ async fn migrates_and_seeds_once(url: &str) {
     assert!(count(&db, "service_types").await >= 5);
     assert_eq!(count(&db, "appointments").await, 8);
     assert_eq!(count(&db, "appointment_services").await, 8);
+    // Every seeded record has a version, so a device's first pull brings the whole demo.
+    assert_eq!(count(&db, "record_versions").await, 4 + count(&db, "service_types").await + 3 * 8);
     db.close().await;
 
     // A second start finds the migrations applied and the demo present: nothing doubles.
@@ -27,7 +29,8 @@ async fn migrates_and_seeds_once(url: &str) {
     assert!(!seed_if_empty(&again).await.unwrap());
     assert_eq!(count(&again, "appointments").await, 8);
     let migrations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(&again.pool).await.unwrap();
-    assert_eq!(migrations, 1);
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap().count() as i64;
+    assert_eq!(migrations, files, "every migration applied once");
     again.close().await;
 }
 

@@ -115,7 +115,7 @@ async fn without_a_built_app_the_api_still_works() {
     let dir = tempfile::tempdir().unwrap();
     let db = lane_server::db::Db::open(dir.path().join("lane.db").to_str().unwrap()).await.unwrap();
     let web = lane_server::web::WebApp::load(&dir.path().join("missing-dist"));
-    let router = lane_server::http::router(lane_server::http::AppState { db }, &web);
+    let router = lane_server::http::router(lane_server::http::AppState { db, admin_token: None }, &web);
     assert_eq!(get(&router, "/api/health").await.status(), StatusCode::OK);
     assert_eq!(get(&router, "/kiosk").await.status(), StatusCode::SERVICE_UNAVAILABLE);
 }

@@ -33,7 +33,7 @@ pub async fn sqlite_app() -> TestApp {
     let db = Db::open(dir.path().join("data/lane.db").to_str().unwrap()).await.unwrap();
     built_app(dir.path());
     let web = WebApp::load(dir.path());
-    let router = router(AppState { db: db.clone() }, &web);
+    let router = router(AppState { db: db.clone(), admin_token: None }, &web);
     TestApp { db, router, _dir: dir }
 }
 

@@ -1,0 +1,310 @@
+//! The jobs on a repair order (DOMAIN.md steps 5 and 7): labour and parts, the estimate, and added
+//! work that the customer approves or declines.
+
+use crate::customer::PersonName;
+use crate::ids::{JobLineId, ServiceTypeId};
+use crate::money::CurrencyMismatch;
+use crate::newtype::trimmed_within;
+use crate::{Currency, Money};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Where a part comes from; only parts have a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum PartSource {
+    Original,
+    Aftermarket,
+    /// Brought by the customer: the dealership gives no quality guarantee on it.
+    CustomerSupplied,
+}
+
+/// What a line charges for. On the wire: `{"kind":"labour"}`, `{"kind":"part","source":"original"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum JobItem {
+    Labour,
+    Part { source: PartSource },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Channel {
+    InPerson,
+    Phone,
+}
+
+/// The customer's answer to added work, with when, who answered and how: the record the rule
+/// asks for (DOMAIN.md step 7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Decision {
+    Pending,
+    Approved { at: DateTime<Utc>, by: PersonName, channel: Channel },
+    Declined { at: DateTime<Utc>, by: PersonName, channel: Channel },
+}
+
+/// Work the workshop found after the order was signed (追加项目).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AddedWork {
+    /// Why it is needed, as explained to the customer.
+    pub reason: String,
+    /// A safety item: the advisor says so when calling.
+    pub safety: bool,
+    /// How much longer the visit takes if approved.
+    pub extra_minutes: u32,
+    pub decision: Decision,
+}
+
+impl AddedWork {
+    pub fn approve(&mut self, at: DateTime<Utc>, by: PersonName, channel: Channel) -> Result<(), JobError> {
+        self.decide(Decision::Approved { at, by, channel })
+    }
+
+    pub fn decline(&mut self, at: DateTime<Utc>, by: PersonName, channel: Channel) -> Result<(), JobError> {
+        self.decide(Decision::Declined { at, by, channel })
+    }
+
+    /// An answer is recorded once: changing it would rewrite what the customer said.
+    fn decide(&mut self, decision: Decision) -> Result<(), JobError> {
+        if self.decision != Decision::Pending {
+            return Err(JobError::AlreadyDecided);
+        }
+        self.decision = decision;
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobLine {
+    pub id: JobLineId,
+    pub description: String,
+    /// The booked service the line carries out, if any.
+    pub service_type: Option<ServiceTypeId>,
+    pub item: JobItem,
+    /// Thousandths of a unit or of an hour: 1000 is one part or one hour of labour.
+    pub quantity_milli: u32,
+    pub unit_price: Money,
+    /// Set on work added after the order was signed.
+    pub added: Option<AddedWork>,
+}
+
+impl JobLine {
+    /// A line describes its work (1 to 200 characters) and has a quantity.
+    pub fn check(&self) -> Result<(), JobError> {
+        match trimmed_within(&self.description, MAX_DESCRIPTION) {
+            Ok(text) if text.is_empty() => return Err(JobError::DescriptionMissing),
+            Ok(_) => {}
+            Err(length) => return Err(JobError::DescriptionTooLong { length }),
+        }
+        if self.quantity_milli == 0 {
+            return Err(JobError::ZeroQuantity);
+        }
+        Ok(())
+    }
+
+    /// The order must say that customer-supplied parts carry no quality guarantee.
+    pub fn needs_no_guarantee_notice(&self) -> bool {
+        self.item == JobItem::Part { source: PartSource::CustomerSupplied }
+    }
+
+    pub fn line_total(&self) -> Money {
+        self.unit_price.times_milli(i64::from(self.quantity_milli))
+    }
+
+    /// Whether the line is charged: original work, or added work the customer approved.
+    pub fn is_charged(&self) -> bool {
+        match &self.added {
+            None => true,
+            Some(added) => matches!(added.decision, Decision::Approved { .. }),
+        }
+    }
+}
+
+/// What the order costs: the charged lines, in the order's currency. An order with no charged line
+/// costs zero.
+pub fn order_total(lines: &[JobLine], currency: Currency) -> Result<Money, JobError> {
+    lines
+        .iter()
+        .filter(|line| line.is_charged())
+        .try_fold(Money::new(0, currency), |total, line| total.checked_add(line.line_total()))
+        .map_err(JobError::Currency)
+}
+
+/// The estimate of cost and time given when the order is written, with the margin the customer
+/// is told it may be off by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Estimate {
+    pub cost: Money,
+    pub minutes: u32,
+    pub margin_percent: u8,
+}
+
+impl Estimate {
+    pub fn check(&self) -> Result<(), JobError> {
+        if self.margin_percent > MAX_MARGIN {
+            return Err(JobError::MarginTooWide { percent: self.margin_percent });
+        }
+        if self.cost.minor < 0 {
+            return Err(JobError::NegativeEstimate);
+        }
+        Ok(())
+    }
+
+    /// The most the customer should expect to pay: the cost plus the margin.
+    pub fn max_cost(&self) -> Money {
+        self.cost.times_milli(1000 + i64::from(self.margin_percent) * 10)
+    }
+
+    /// The longest the customer should expect to wait, in minutes (rounded up).
+    pub fn max_minutes(&self) -> u32 {
+        let longest = u64::from(self.minutes) * (100 + u64::from(self.margin_percent)) + 99;
+        u32::try_from(longest / 100).unwrap_or(u32::MAX)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobError {
+    DescriptionMissing,
+    DescriptionTooLong { length: usize },
+    ZeroQuantity,
+    AlreadyDecided,
+    Currency(CurrencyMismatch),
+    MarginTooWide { percent: u8 },
+    NegativeEstimate,
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobError::DescriptionMissing => write!(f, "Describe the job."),
+            JobError::DescriptionTooLong { length } => {
+                write!(f, "Describe a job in at most {MAX_DESCRIPTION} characters; this is {length}.")
+            }
+            JobError::ZeroQuantity => write!(f, "A job line needs a quantity above zero."),
+            JobError::AlreadyDecided => {
+                write!(f, "The customer already answered this added work; add a new line if they change their mind.")
+            }
+            JobError::Currency(mismatch) => write!(f, "The order mixes currencies: {mismatch}."),
+            JobError::MarginTooWide { percent } => {
+                write!(f, "An estimate's margin is at most {MAX_MARGIN}%; {percent}% says nothing to the customer.")
+            }
+            JobError::NegativeEstimate => write!(f, "An estimate cannot be below zero."),
+        }
+    }
+}
+
+impl std::error::Error for JobError {}
+
+const MAX_DESCRIPTION: usize = 200;
+const MAX_MARGIN: u8 = 100;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn cny(minor: i64) -> Money {
+        Money::new(minor, Currency::Cny)
+    }
+
+    fn line(id: &str, item: JobItem, quantity_milli: u32, unit_price: Money) -> JobLine {
+        JobLine {
+            id: JobLineId::parse(id).unwrap(),
+            description: "Front brake pads".into(),
+            service_type: None,
+            item,
+            quantity_milli,
+            unit_price,
+            added: None,
+        }
+    }
+
+    fn added() -> AddedWork {
+        AddedWork { reason: "Pads at 2 mm".into(), safety: true, extra_minutes: 40, decision: Decision::Pending }
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, 3, 0, 0).unwrap()
+    }
+
+    fn wang() -> PersonName {
+        PersonName::parse("王小明").unwrap()
+    }
+
+    #[test]
+    fn lines_need_a_description_and_a_quantity() {
+        let mut l = line("j-1", JobItem::Labour, 1500, cny(30_000));
+        assert_eq!(l.check(), Ok(()));
+        l.quantity_milli = 0;
+        assert_eq!(l.check(), Err(JobError::ZeroQuantity));
+        l.description = " ".into();
+        assert_eq!(l.check(), Err(JobError::DescriptionMissing));
+        l.description = "x".repeat(201);
+        assert_eq!(l.check(), Err(JobError::DescriptionTooLong { length: 201 }));
+    }
+
+    #[test]
+    fn only_customer_supplied_parts_need_the_notice() {
+        let part = |source| line("j-1", JobItem::Part { source }, 1000, cny(100));
+        assert!(part(PartSource::CustomerSupplied).needs_no_guarantee_notice());
+        assert!(!part(PartSource::Original).needs_no_guarantee_notice());
+        assert!(!line("j-1", JobItem::Labour, 1000, cny(100)).needs_no_guarantee_notice());
+    }
+
+    #[test]
+    fn items_have_a_flat_wire_form() {
+        let part = JobItem::Part { source: PartSource::Aftermarket };
+        assert_eq!(serde_json::to_string(&part).unwrap(), r#"{"kind":"part","source":"aftermarket"}"#);
+        assert_eq!(serde_json::to_string(&JobItem::Labour).unwrap(), r#"{"kind":"labour"}"#);
+        assert!(serde_json::from_str::<JobItem>(r#"{"kind":"part"}"#).is_err());
+    }
+
+    #[test]
+    fn the_total_counts_only_approved_added_work() {
+        let mut approved = line("j-2", JobItem::Part { source: PartSource::Original }, 2000, cny(45_000));
+        approved.added = Some(added());
+        approved.added.as_mut().unwrap().approve(now(), wang(), Channel::Phone).unwrap();
+        let mut declined = line("j-3", JobItem::Labour, 1000, cny(99_900));
+        declined.added = Some(added());
+        declined.added.as_mut().unwrap().decline(now(), wang(), Channel::InPerson).unwrap();
+        let mut pending = line("j-4", JobItem::Labour, 1000, cny(50_000));
+        pending.added = Some(added());
+        let lines = [line("j-1", JobItem::Labour, 1500, cny(30_000)), approved, declined, pending];
+        assert_eq!(lines[0].line_total(), cny(45_000));
+        assert_eq!(order_total(&lines, Currency::Cny), Ok(cny(45_000 + 90_000)));
+        assert_eq!(order_total(&[], Currency::Krw), Ok(Money::new(0, Currency::Krw)));
+        assert!(matches!(order_total(&lines, Currency::Usd), Err(JobError::Currency(_))));
+    }
+
+    #[test]
+    fn added_work_is_decided_once() {
+        let mut work = added();
+        work.approve(now(), wang(), Channel::Phone).unwrap();
+        assert_eq!(work.decline(now(), wang(), Channel::Phone), Err(JobError::AlreadyDecided));
+        assert_eq!(work.approve(now(), wang(), Channel::Phone), Err(JobError::AlreadyDecided));
+        assert!(matches!(work.decision, Decision::Approved { channel: Channel::Phone, .. }));
+        let json = serde_json::to_value(&work.decision).unwrap();
+        assert_eq!(json["status"], "approved");
+        assert_eq!(json["channel"], "phone");
+    }
+
+    #[test]
+    fn an_estimate_has_a_bounded_margin() {
+        let estimate = Estimate { cost: cny(100_000), minutes: 90, margin_percent: 10 };
+        assert_eq!(estimate.check(), Ok(()));
+        assert_eq!(estimate.max_cost(), cny(110_000));
+        assert_eq!(estimate.max_minutes(), 99);
+        assert_eq!(Estimate { minutes: 95, ..estimate }.max_minutes(), 105); // 104.5 rounds up
+        assert_eq!(Estimate { margin_percent: 101, ..estimate }.check(), Err(JobError::MarginTooWide { percent: 101 }));
+        assert_eq!(Estimate { cost: cny(-1), ..estimate }.check(), Err(JobError::NegativeEstimate));
+    }
+}

@@ -1,0 +1,249 @@
+//! The sync protocol, one for every record type (ARCHITECTURE.md, "Sync"). A device records each
+//! change as a [`Mutation`] in its outbox; `push` sends them in order and the server answers each
+//! with an [`Outcome`]; `pull` returns every record the device may see that changed since its
+//! cursor. The server is the truth: a device shows its pending mutations over the server's records.
+
+use crate::appointment::{BookingRequest, Concerns, Transport};
+use crate::catalogue::{Advisor, ServiceType};
+use crate::customer::Customer;
+use crate::ids::{AdvisorId, AppointmentId, DeviceId, MutationId, VisitId};
+use crate::signature::Signature;
+use crate::vehicle::Vehicle;
+use crate::visit::{Visit, VisitEdit, VisitField, VisitState};
+use crate::walkaround::KeyTag;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The most mutations one push may carry; a device sends a longer outbox in several pushes.
+pub const MAX_PUSH: usize = 1000;
+/// The most records one pull page holds.
+pub const MAX_PULL: u32 = 1000;
+
+/// One change a device made, as it sits in the outbox and travels in a push.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Mutation {
+    /// Made on the device; the server answers a repeated id with the answer it gave first.
+    pub id: MutationId,
+    pub device: DeviceId,
+    /// 1, 2, 3, … per device, without gaps: the server applies them in this order.
+    pub seq: u64,
+    /// The device's clock when the person made the change: the evidence time.
+    pub at: DateTime<Utc>,
+    pub change: Change,
+}
+
+/// What a mutation does. The server validates each against the current state when it applies it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    /// A kiosk or tablet books a visit; rejected if the slot filled meanwhile.
+    BookAppointment(BookingRequest),
+    /// A customer arrives and a visit (repair order) opens.
+    CheckIn(CheckIn),
+    /// A plain field edit: last applied wins, and the device whose value was replaced is told.
+    /// `base` is the visit's version the device had pulled when the person edited (0 for none).
+    EditVisit { visit: VisitId, base: u64, edit: VisitEdit },
+    /// A step of the visit's state machine.
+    AdvanceVisit { visit: VisitId, to: VisitState },
+    /// A signature: append-only, never edited.
+    Sign(Signature),
+}
+
+impl Change {
+    /// Whether a kiosk may send it: kiosks book and check in, nothing else.
+    pub fn allowed_on_kiosk(&self) -> bool {
+        matches!(self, Change::BookAppointment(_) | Change::CheckIn(_))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CheckIn {
+    /// Made on the device, like every id of a record created offline.
+    pub visit: VisitId,
+    pub arrival: Arrival,
+    pub transport: Transport,
+    pub concerns: Concerns,
+    pub key_tag: Option<KeyTag>,
+}
+
+/// A customer arrives with a booking, or without one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Arrival {
+    Booked(AppointmentId),
+    /// A walk-in registers with the same fields as a booking; its slot is the arrival time.
+    WalkIn(Box<BookingRequest>),
+}
+
+/// `POST /api/sync/push`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub mutations: Vec<Mutation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PushResponse {
+    /// One per mutation the server has now answered, in order: a prefix of the batch. Mutations
+    /// without a result (after a gap in the sequence) are to be sent again.
+    pub results: Vec<PushResult>,
+    /// The last sequence number of this device that the server applied.
+    pub last_seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// No deny_unknown_fields: serde does not support it beside `flatten`; this is a response type.
+pub struct PushResult {
+    pub id: MutationId,
+    pub seq: u64,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// Either answer acknowledges the mutation: the device may drop it from its outbox (keeping a
+/// rejected one on screen until the person has seen why).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Applied {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receipt: Option<Receipt>,
+    },
+    Rejected {
+        reason: Rejection,
+    },
+}
+
+/// What the server decided while applying, that the device shows at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Receipt {
+    /// A booking is confirmed: who receives the customer.
+    Booked { advisor: AdvisorId, advisor_name: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Rejection {
+    pub code: RejectCode,
+    /// In English, for logs and staff; devices translate by `code`.
+    pub message: String,
+}
+
+/// Why a mutation was refused. Stable: add, never rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    /// The slot filled while the booking waited offline: offer another.
+    SlotFull,
+    /// A field breaks a rule (the message names it).
+    Invalid,
+    /// The record it changes does not exist (or this device may not see it).
+    NotFound,
+    /// A record with this id exists already, with other content.
+    AlreadyExists,
+    /// Not a step the visit can take from its current state.
+    InvalidTransition,
+    /// The order is signed: a change needs a new version and a new signature.
+    OrderSigned,
+    /// This kind of device may not make this change.
+    Forbidden,
+    /// The mutation names another device than the one pushing it.
+    WrongDevice,
+}
+
+/// `GET /api/sync/pull?cursor=N&limit=M`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct PullQuery {
+    /// The `cursor` of the last page received; 0 for everything.
+    #[serde(default)]
+    pub cursor: u64,
+    /// At most [`MAX_PULL`]; the server's default is 500.
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PullResponse {
+    /// The latest state of each record changed after the cursor, oldest change first.
+    pub records: Vec<Pulled>,
+    /// Send this as the next pull's cursor.
+    pub cursor: u64,
+    /// Whether more changes wait: pull again at once.
+    pub more: bool,
+    /// As in [`PushResponse`]: lets a device whose storage was wiped continue its numbering.
+    pub last_seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Pulled {
+    /// The server's version of the record: higher is newer.
+    pub version: u64,
+    pub record: Record,
+}
+
+/// Every record type a device can hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Record {
+    ServiceType(ServiceType),
+    Advisor(Advisor),
+    Customer(Customer),
+    Vehicle(Vehicle),
+    Appointment(crate::appointment::Appointment),
+    Visit(Box<Visit>),
+    Signature(Box<Signature>),
+    Notice(Notice),
+}
+
+impl Record {
+    /// The record's type as the server's `record_versions` table names it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Record::ServiceType(_) => "service_type",
+            Record::Advisor(_) => "advisor",
+            Record::Customer(_) => "customer",
+            Record::Vehicle(_) => "vehicle",
+            Record::Appointment(_) => "appointment",
+            Record::Visit(_) => "visit",
+            Record::Signature(_) => "signature",
+            Record::Notice(_) => "notice",
+        }
+    }
+}
+
+/// A message for one device: a field it edited was overwritten by a later edit from elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Notice {
+    pub id: String,
+    /// The device that made the overwritten edit: the only one that pulls this notice.
+    pub to_device: DeviceId,
+    pub visit: VisitId,
+    pub field: VisitField,
+    /// The device whose later edit won.
+    pub by_device: DeviceId,
+    pub at: DateTime<Utc>,
+}

@@ -1,0 +1,126 @@
+//! The kiosk's narrow door: the catalogue, free slots, and one masked booking at a time. No kiosk
+//! call lists customers or returns another customer's details; lookups that miss are rate-limited.
+
+use crate::auth::Device;
+use crate::dealership::Dealership;
+use crate::error::{ApiError, ApiJson, ApiQuery};
+use crate::http::AppState;
+use crate::records;
+use crate::time::format_utc;
+use axum::extract::State;
+use axum::Json;
+use chrono::{Duration, Utc};
+use lane_domain::appointment::ConfirmationCode;
+use lane_domain::capacity::free_slots;
+use lane_domain::catalogue::ServiceType;
+use lane_domain::device::DeviceKind;
+use lane_domain::ids::AppointmentId;
+use lane_domain::kiosk::{mask_name, BookingSummary, LookupRequest, LookupResponse, Slots, SlotsQuery};
+use lane_domain::vehicle::Plate;
+
+/// Misses allowed per kiosk in [`MISS_WINDOW_MINUTES`]: plenty for typos in a morning rush, too
+/// few to walk through codes or phone numbers.
+pub const MAX_MISSES: i64 = 10;
+pub const MISS_WINDOW_MINUTES: i64 = 10;
+
+#[utoipa::path(get, path = "/kiosk/catalogue", tag = "kiosk", security(("device" = [])),
+    responses((status = 200, body = Vec<ServiceType>), (status = "4XX", body = lane_domain::api::Problem)))]
+pub async fn catalogue(State(state): State<AppState>, device: Device) -> Result<Json<Vec<ServiceType>>, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(Json(records::catalogue(&mut conn, &device.dealership).await?))
+}
+
+#[utoipa::path(get, path = "/kiosk/slots", tag = "kiosk", security(("device" = [])), params(SlotsQuery),
+    responses((status = 200, body = Slots), (status = "4XX", body = lane_domain::api::Problem)))]
+pub async fn slots(State(state): State<AppState>, device: Device, ApiQuery(query): ApiQuery<SlotsQuery>) -> Result<Json<Slots>, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let dealership = Dealership::load(&mut conn, &device.dealership).await?;
+    let Some((open, close)) = dealership.hours(&mut conn, query.day).await? else {
+        return Ok(Json(Slots { day: query.day, slots: Vec::new() }));
+    };
+    let advisors = dealership.advisors(&mut conn).await?;
+    let bookings = dealership.bookings(&mut conn, open, close).await?;
+    let slots = free_slots(&dealership.capacity, open, close, &advisors, &bookings, Utc::now());
+    Ok(Json(Slots { day: query.day, slots }))
+}
+
+#[utoipa::path(post, path = "/kiosk/lookup", tag = "kiosk", security(("device" = [])), request_body = LookupRequest,
+    responses((status = 200, body = LookupResponse), (status = "4XX", body = lane_domain::api::Problem)))]
+pub async fn lookup(
+    State(state): State<AppState>,
+    device: Device,
+    ApiJson(request): ApiJson<LookupRequest>,
+) -> Result<Json<LookupResponse>, ApiError> {
+    device.require(DeviceKind::Kiosk, "look bookings up (tablets see them through sync)")?;
+    let mut conn = state.db.pool.acquire().await?;
+    let now = Utc::now();
+    let since = format_utc(now - Duration::minutes(MISS_WINDOW_MINUTES));
+    let misses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM kiosk_lookups WHERE device_id = $1 AND at > $2 AND hit = FALSE")
+        .bind(device.id.as_str())
+        .bind(&since)
+        .fetch_one(&mut *conn)
+        .await?;
+    if misses >= MAX_MISSES {
+        return Err(ApiError::RateLimited);
+    }
+    // Bookings from the start of the dealership's day, so an early arrival still finds today's.
+    let from = format_utc(now - Duration::hours(24));
+    let found: Option<String> = match &request {
+        LookupRequest::Code { code } => match ConfirmationCode::parse(code) {
+            Ok(code) => sqlx::query_scalar(
+                "SELECT id FROM appointments WHERE dealership_id = $1 AND confirmation_code = $2 AND status = 'booked' AND slot_start >= $3",
+            )
+            .bind(&device.dealership)
+            .bind(code.as_str())
+            .bind(&from)
+            .fetch_optional(&mut *conn)
+            .await?,
+            Err(_) => None,
+        },
+        LookupRequest::Plate { plate, phone_last4 } => match Plate::parse(plate) {
+            Ok(plate) if phone_last4.len() == 4 && phone_last4.bytes().all(|b| b.is_ascii_digit()) => sqlx::query_scalar(
+                "SELECT a.id FROM appointments a JOIN vehicles v ON v.id = a.vehicle_id JOIN customers c ON c.id = a.customer_id \
+                 WHERE a.dealership_id = $1 AND v.plate = $2 AND c.phone LIKE $3 AND a.status = 'booked' AND a.slot_start >= $4 \
+                 ORDER BY a.slot_start LIMIT 1",
+            )
+            .bind(&device.dealership)
+            .bind(plate.as_str())
+            .bind(format!("%{phone_last4}"))
+            .bind(&from)
+            .fetch_optional(&mut *conn)
+            .await?,
+            _ => None,
+        },
+    };
+    let booking = match found {
+        Some(id) => summary(&mut conn, &id).await?,
+        None => None,
+    };
+    sqlx::query("INSERT INTO kiosk_lookups (device_id, at, hit) VALUES ($1, $2, $3)")
+        .bind(device.id.as_str())
+        .bind(format_utc(now))
+        .bind(booking.is_some())
+        .execute(&mut *conn)
+        .await?;
+    Ok(Json(LookupResponse { booking }))
+}
+
+async fn summary(conn: &mut sqlx::AnyConnection, id: &str) -> Result<Option<BookingSummary>, ApiError> {
+    let Some(appointment) = records::appointment(conn, id).await? else { return Ok(None) };
+    let customer = records::customer(conn, appointment.customer.as_str()).await?;
+    let vehicle = records::vehicle(conn, appointment.vehicle.as_str()).await?;
+    let advisor = match &appointment.advisor {
+        Some(a) => records::advisor(conn, a.as_str()).await?,
+        None => None,
+    };
+    let (Some(customer), Some(vehicle)) = (customer, vehicle) else { return Ok(None) };
+    Ok(Some(BookingSummary {
+        appointment: AppointmentId::parse(id).map_err(|_| ApiError::DatabaseUnavailable)?,
+        code: appointment.code,
+        slot_start: appointment.slot_start,
+        name_masked: mask_name(customer.name.as_str()),
+        plate_masked: vehicle.plate.masked(),
+        advisor_name: advisor.map(|a| a.name.as_str().to_owned()),
+        services: appointment.services.as_slice().to_vec(),
+    }))
+}

@@ -1,0 +1,400 @@
+//! Applies one mutation to the database, validated against the current state by the shared
+//! domain's rules. Runs inside the push's savepoint: a refusal writes nothing.
+
+use crate::audit::{self, Actor};
+use crate::auth::Device;
+use crate::dealership::Dealership;
+use crate::records;
+use crate::time::format_utc;
+use crate::versions;
+use chrono::{Datelike, Utc};
+use lane_domain::appointment::{AppointmentStatus, BookingRequest, ValidBooking};
+use lane_domain::capacity::{assign, CapacityError};
+use lane_domain::ids::{AdvisorId, CustomerId, VehicleId, VisitId};
+use lane_domain::readings::DistanceUnit;
+use lane_domain::signature::{DocumentKind, Signature};
+use lane_domain::sync::{Arrival, Change, CheckIn, Mutation, Notice, Receipt, RejectCode, Rejection};
+use lane_domain::visit::{AdvanceContext, Visit, VisitEdit, VisitError, VisitField, VisitState};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::AnyConnection;
+use std::collections::BTreeMap;
+
+pub enum Applied {
+    Done(Option<Receipt>),
+    Refused(Rejection),
+}
+
+fn refused(code: RejectCode, message: impl Into<String>) -> Result<Applied, sqlx::Error> {
+    Ok(Applied::Refused(Rejection { code, message: message.into() }))
+}
+
+/// A serde unit variant's wire name, as stored in the tables' text columns.
+fn tag<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+pub async fn apply(conn: &mut AnyConnection, device: &Device, actor: &Actor, mutation: &Mutation) -> Result<Applied, sqlx::Error> {
+    match &mutation.change {
+        Change::BookAppointment(request) => book(conn, device, actor, request).await,
+        Change::CheckIn(check_in) => arrive(conn, device, actor, mutation, check_in).await,
+        Change::EditVisit { visit, base, edit } => edit_visit(conn, device, actor, mutation, visit, *base, edit).await,
+        Change::AdvanceVisit { visit, to } => advance(conn, actor, visit, *to).await,
+        Change::Sign(signature) => sign(conn, device, actor, signature).await,
+    }
+}
+
+async fn book(conn: &mut AnyConnection, device: &Device, actor: &Actor, request: &BookingRequest) -> Result<Applied, sqlx::Error> {
+    let now = Utc::now();
+    let booking = match request.validate(now.year() as u16) {
+        Ok(booking) => booking,
+        Err(error) => return refused(RejectCode::Invalid, error.to_string()),
+    };
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM appointments WHERE id = $1 OR confirmation_code = $2")
+        .bind(booking.appointment.as_str())
+        .bind(booking.code.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+    if taken > 0 {
+        return refused(RejectCode::AlreadyExists, "A booking with this id or confirmation code exists already.");
+    }
+    for service in booking.services.as_slice() {
+        if records::service_type(conn, service.as_str()).await?.is_none() {
+            return refused(RejectCode::Invalid, format!("There is no service {service} in the catalogue."));
+        }
+    }
+    if booking.slot_start <= now {
+        return refused(RejectCode::SlotFull, "That time has passed; choose another.");
+    }
+    let dealership = Dealership::load(conn, &device.dealership).await?;
+    let day = booking.slot_start.with_timezone(&dealership.time_zone).date_naive();
+    let Some((open, close)) = dealership.hours(conn, day).await? else {
+        return refused(RejectCode::SlotFull, "The dealership is closed that day; choose another.");
+    };
+    let advisors = dealership.advisors(conn).await?;
+    let bookings = dealership.bookings(conn, open, close).await?;
+    let advisor = match assign(&dealership.capacity, open, close, booking.slot_start, &advisors, &bookings) {
+        Ok(advisor) => advisor,
+        Err(error @ CapacityError::NotASlot { .. }) => return refused(RejectCode::Invalid, error.to_string()),
+        Err(error) => return refused(RejectCode::SlotFull, error.to_string()),
+    };
+    let (customer, vehicle) = customer_and_vehicle(conn, actor, &device.dealership, &booking).await?;
+    insert_appointment(conn, &device.dealership, &booking, &customer, &vehicle, &advisor, AppointmentStatus::Booked).await?;
+    versions::bump(conn, "appointment", booking.appointment.as_str()).await?;
+    audit::record(conn, actor, "appointment.booked", "appointment", booking.appointment.as_str(), &json!(request)).await?;
+    let advisor_name = records::advisor(conn, advisor.as_str()).await?.map(|a| a.name.as_str().to_owned()).unwrap_or_default();
+    Ok(Applied::Done(Some(Receipt::Booked { advisor, advisor_name })))
+}
+
+/// The customer's file by phone, and their vehicle by plate; created when new.
+async fn customer_and_vehicle(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    dealership: &str,
+    booking: &ValidBooking,
+) -> Result<(CustomerId, VehicleId), sqlx::Error> {
+    let now = format_utc(Utc::now());
+    let existing: Option<String> = sqlx::query_scalar("SELECT id FROM customers WHERE dealership_id = $1 AND phone = $2 ORDER BY created_at LIMIT 1")
+        .bind(dealership)
+        .bind(booking.phone.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    let customer = match existing {
+        Some(id) => id,
+        None => {
+            let id = uuid::Uuid::new_v4().to_string();
+            sqlx::query("INSERT INTO customers (id, dealership_id, name, phone, email, language, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(&id)
+                .bind(dealership)
+                .bind(booking.name.as_str())
+                .bind(booking.phone.as_str())
+                .bind(booking.email.as_ref().map(|e| e.as_str().to_owned()))
+                .bind(booking.language.tag())
+                .bind(&now)
+                .execute(&mut *conn)
+                .await?;
+            versions::bump(conn, "customer", &id).await?;
+            audit::record(conn, actor, "customer.created", "customer", &id, &json!({})).await?;
+            id
+        }
+    };
+    let existing: Option<String> = sqlx::query_scalar("SELECT id FROM vehicles WHERE customer_id = $1 AND plate = $2")
+        .bind(&customer)
+        .bind(booking.plate.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    let vehicle = match existing {
+        Some(id) => id,
+        None => {
+            let id = uuid::Uuid::new_v4().to_string();
+            sqlx::query("INSERT INTO vehicles (id, customer_id, plate, vin, make, model, model_year) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(&id)
+                .bind(&customer)
+                .bind(booking.plate.as_str())
+                .bind(booking.vin.as_ref().map(|v| v.as_str().to_owned()))
+                .bind(&booking.make)
+                .bind(&booking.model)
+                .bind(booking.year.map(i64::from))
+                .execute(&mut *conn)
+                .await?;
+            versions::bump(conn, "vehicle", &id).await?;
+            audit::record(conn, actor, "vehicle.created", "vehicle", &id, &json!({})).await?;
+            id
+        }
+    };
+    let customer = CustomerId::parse(&customer).map_err(|_| sqlx::Error::Protocol("stored customer id".into()))?;
+    let vehicle = VehicleId::parse(&vehicle).map_err(|_| sqlx::Error::Protocol("stored vehicle id".into()))?;
+    Ok((customer, vehicle))
+}
+
+async fn insert_appointment(
+    conn: &mut AnyConnection,
+    dealership: &str,
+    booking: &ValidBooking,
+    customer: &CustomerId,
+    vehicle: &VehicleId,
+    advisor: &AdvisorId,
+    status: AppointmentStatus,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO appointments (id, dealership_id, customer_id, vehicle_id, advisor_id, slot_start, transport, concerns, confirmation_code, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(booking.appointment.as_str())
+    .bind(dealership)
+    .bind(customer.as_str())
+    .bind(vehicle.as_str())
+    .bind(advisor.as_str())
+    .bind(format_utc(booking.slot_start))
+    .bind(tag(&booking.transport))
+    .bind(booking.concerns.as_str())
+    .bind(booking.code.as_str())
+    .bind(tag(&status))
+    .bind(format_utc(Utc::now()))
+    .execute(&mut *conn)
+    .await?;
+    for service in booking.services.as_slice() {
+        sqlx::query("INSERT INTO appointment_services (appointment_id, service_type_id) VALUES ($1, $2)")
+            .bind(booking.appointment.as_str())
+            .bind(service.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn arrive(conn: &mut AnyConnection, device: &Device, actor: &Actor, mutation: &Mutation, check_in: &CheckIn) -> Result<Applied, sqlx::Error> {
+    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visits WHERE id = $1").bind(check_in.visit.as_str()).fetch_one(&mut *conn).await?;
+    if exists > 0 {
+        return refused(RejectCode::AlreadyExists, "This visit exists already.");
+    }
+    let (appointment, customer, vehicle, advisor) = match &check_in.arrival {
+        Arrival::Booked(id) => {
+            let Some(appointment) = records::appointment(conn, id.as_str()).await? else {
+                return refused(RejectCode::NotFound, "There is no such booking.");
+            };
+            if let Err(error) = appointment.status.transition(AppointmentStatus::Arrived) {
+                return refused(RejectCode::InvalidTransition, error.to_string());
+            }
+            sqlx::query("UPDATE appointments SET status = 'arrived' WHERE id = $1").bind(id.as_str()).execute(&mut *conn).await?;
+            versions::bump(conn, "appointment", id.as_str()).await?;
+            (Some(id.clone()), appointment.customer, appointment.vehicle, appointment.advisor)
+        }
+        Arrival::WalkIn(request) => {
+            let booking = match request.validate(Utc::now().year() as u16) {
+                Ok(booking) => booking,
+                Err(error) => return refused(RejectCode::Invalid, error.to_string()),
+            };
+            let (customer, vehicle) = customer_and_vehicle(conn, actor, &device.dealership, &booking).await?;
+            (None, customer, vehicle, None)
+        }
+    };
+    let visit = Visit {
+        id: check_in.visit.clone(),
+        appointment,
+        customer,
+        vehicle,
+        advisor,
+        state: VisitState::CheckedIn,
+        transport: check_in.transport,
+        concerns: check_in.concerns.clone(),
+        diagnosis: String::new(),
+        walkaround: Default::default(),
+        drop_off: None,
+        pickup: None,
+        belongings: Default::default(),
+        key_tag: check_in.key_tag.clone(),
+        job_lines: Vec::new(),
+        estimate: None,
+        promised_at: None,
+        // The device's clock: the customer arrived when they tapped, not when the wifi came back.
+        checked_in_at: mutation.at,
+    };
+    sqlx::query(
+        "INSERT INTO visits (id, dealership_id, appointment_id, customer_id, vehicle_id, advisor_id, state, checked_in_at, body, field_versions) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}')",
+    )
+    .bind(visit.id.as_str())
+    .bind(&device.dealership)
+    .bind(visit.appointment.as_ref().map(|a| a.as_str().to_owned()))
+    .bind(visit.customer.as_str())
+    .bind(visit.vehicle.as_str())
+    .bind(visit.advisor.as_ref().map(|a| a.as_str().to_owned()))
+    .bind(tag(&visit.state))
+    .bind(format_utc(visit.checked_in_at))
+    .bind(serde_json::to_string(&visit).expect("visits serialize"))
+    .execute(&mut *conn)
+    .await?;
+    versions::bump(conn, "visit", visit.id.as_str()).await?;
+    audit::record(conn, actor, "visit.checked_in", "visit", visit.id.as_str(), &json!(check_in)).await?;
+    Ok(Applied::Done(None))
+}
+
+/// Who last wrote a field, for last-writer-wins.
+#[derive(Serialize, Deserialize)]
+struct FieldWrite {
+    version: u64,
+    device: String,
+}
+
+async fn load_visit(conn: &mut AnyConnection, id: &VisitId) -> Result<Option<(Visit, BTreeMap<VisitField, FieldWrite>)>, sqlx::Error> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT body, field_versions FROM visits WHERE id = $1").bind(id.as_str()).fetch_optional(&mut *conn).await?;
+    row.map(|(body, fields)| {
+        let broken = |_| sqlx::Error::Protocol(format!("stored visit {id} does not parse"));
+        Ok((serde_json::from_str(&body).map_err(broken)?, serde_json::from_str(&fields).map_err(broken)?))
+    })
+    .transpose()
+}
+
+async fn store_visit(conn: &mut AnyConnection, visit: &Visit, fields: &BTreeMap<VisitField, FieldWrite>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE visits SET state = $1, body = $2, field_versions = $3 WHERE id = $4")
+        .bind(tag(&visit.state))
+        .bind(serde_json::to_string(visit).expect("visits serialize"))
+        .bind(serde_json::to_string(fields).expect("field versions serialize"))
+        .bind(visit.id.as_str())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+fn visit_refusal(error: VisitError) -> Result<Applied, sqlx::Error> {
+    let code = match error {
+        VisitError::Transition(_) => RejectCode::InvalidTransition,
+        VisitError::OrderSigned { .. } | VisitError::SignedLineChanged { .. } => RejectCode::OrderSigned,
+        _ => RejectCode::Invalid,
+    };
+    refused(code, error.to_string())
+}
+
+async fn edit_visit(
+    conn: &mut AnyConnection,
+    device: &Device,
+    actor: &Actor,
+    mutation: &Mutation,
+    id: &VisitId,
+    base: u64,
+    edit: &VisitEdit,
+) -> Result<Applied, sqlx::Error> {
+    let Some((mut visit, mut fields)) = load_visit(conn, id).await? else {
+        return refused(RejectCode::NotFound, "There is no such visit.");
+    };
+    let vehicle = records::vehicle(conn, visit.vehicle.as_str()).await?;
+    if let Err(error) = visit.apply(edit.clone(), vehicle.as_ref().and_then(|v| v.last_odometer)) {
+        return visit_refusal(error);
+    }
+    let field = edit.field();
+    let version = versions::bump(conn, "visit", id.as_str()).await? as u64;
+    // Last applied wins; a device whose edit was overwritten without being seen is told.
+    if let Some(previous) = fields.get(&field).filter(|w| w.version > base && w.device != device.id.as_str()) {
+        let notice = Notice {
+            id: uuid::Uuid::new_v4().to_string(),
+            to_device: lane_domain::ids::DeviceId::parse(&previous.device).map_err(|_| sqlx::Error::Protocol("stored device id".into()))?,
+            visit: id.clone(),
+            field,
+            by_device: device.id.clone(),
+            at: mutation.at,
+        };
+        sqlx::query("INSERT INTO notices (id, device_id, body, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&notice.id)
+            .bind(&previous.device)
+            .bind(serde_json::to_string(&notice).expect("notices serialize"))
+            .bind(format_utc(Utc::now()))
+            .execute(&mut *conn)
+            .await?;
+        versions::bump(conn, "notice", &notice.id).await?;
+    }
+    fields.insert(field, FieldWrite { version, device: device.id.to_string() });
+    store_visit(conn, &visit, &fields).await?;
+    if let (VisitEdit::DropOffReadings(r), Some(vehicle)) = (edit, &vehicle) {
+        if r.odometer.unit == DistanceUnit::Km {
+            // The vehicle's last known reading is the next visit's floor; a correction lowers it.
+            sqlx::query("UPDATE vehicles SET odometer_km = $1 WHERE id = $2").bind(i64::from(r.odometer.value)).bind(vehicle.id.as_str()).execute(&mut *conn).await?;
+            versions::bump(conn, "vehicle", vehicle.id.as_str()).await?;
+        }
+    }
+    audit::record(conn, actor, "visit.edited", "visit", id.as_str(), &json!(edit)).await?;
+    Ok(Applied::Done(None))
+}
+
+async fn advance(conn: &mut AnyConnection, actor: &Actor, id: &VisitId, to: VisitState) -> Result<Applied, sqlx::Error> {
+    let Some((mut visit, fields)) = load_visit(conn, id).await? else {
+        return refused(RejectCode::NotFound, "There is no such visit.");
+    };
+    let signed = |kind: DocumentKind| {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM signatures WHERE visit_id = $1 AND document_kind = $2").bind(id.as_str()).bind(tag(&kind))
+    };
+    let ctx = AdvanceContext {
+        drop_off_signed: signed(DocumentKind::DropOffOrder).fetch_one(&mut *conn).await? > 0,
+        pickup_signed: signed(DocumentKind::PickupAcceptance).fetch_one(&mut *conn).await? > 0,
+    };
+    let from = visit.state;
+    if let Err(error) = visit.advance(to, &ctx) {
+        return visit_refusal(error);
+    }
+    store_visit(conn, &visit, &fields).await?;
+    versions::bump(conn, "visit", id.as_str()).await?;
+    audit::record(conn, actor, "visit.advanced", "visit", id.as_str(), &json!({ "from": from, "to": to })).await?;
+    Ok(Applied::Done(None))
+}
+
+async fn sign(conn: &mut AnyConnection, device: &Device, actor: &Actor, signature: &Signature) -> Result<Applied, sqlx::Error> {
+    if signature.device != device.id {
+        return refused(RejectCode::WrongDevice, "A signature is sent by the device it was made on.");
+    }
+    let visit = &signature.document.visit;
+    if load_visit(conn, visit).await?.is_none() {
+        return refused(RejectCode::NotFound, "There is no such visit.");
+    }
+    let kind = tag(&signature.document.kind);
+    let taken: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM signatures WHERE id = $1 OR (visit_id = $2 AND document_kind = $3 AND document_version = $4)",
+    )
+    .bind(signature.id.as_str())
+    .bind(visit.as_str())
+    .bind(&kind)
+    .bind(i64::from(signature.document.version))
+    .fetch_one(&mut *conn)
+    .await?;
+    if taken > 0 {
+        return refused(RejectCode::AlreadyExists, "This version of the document is signed already; a change needs a new version.");
+    }
+    sqlx::query(
+        "INSERT INTO signatures (id, visit_id, document_kind, document_version, document_sha256, consent_sha256, body, signed_at, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(signature.id.as_str())
+    .bind(visit.as_str())
+    .bind(&kind)
+    .bind(i64::from(signature.document.version))
+    .bind(signature.document.sha256.as_str())
+    .bind(signature.consent_sha256.as_str())
+    .bind(serde_json::to_string(signature).expect("signatures serialize"))
+    .bind(format_utc(signature.signed_at))
+    .bind(format_utc(Utc::now()))
+    .execute(&mut *conn)
+    .await?;
+    versions::bump(conn, "signature", signature.id.as_str()).await?;
+    audit::record(conn, actor, "signature.added", "signature", signature.id.as_str(), &json!({ "document": signature.document })).await?;
+    Ok(Applied::Done(None))
+}

@@ -1,0 +1,104 @@
+//! `POST /api/sync/push`. One database transaction per batch: for each mutation, in a savepoint,
+//! the change is applied or refused and the device's sequence number advanced with its answer
+//! recorded, so a retried batch gets the same answers and changes nothing twice. A failure of the
+//! database rolls the whole batch back, and the device simply sends it again.
+
+use super::apply::{apply, Applied};
+use crate::audit::Actor;
+use crate::auth::{self, Device};
+use crate::error::{ApiError, ApiJson};
+use crate::http::AppState;
+use crate::time::format_utc;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::Json;
+use chrono::Utc;
+use lane_domain::device::DeviceKind;
+use lane_domain::sync::{Mutation, Outcome, PushRequest, PushResponse, PushResult, RejectCode, Rejection, MAX_PUSH};
+use sqlx::Acquire;
+
+#[utoipa::path(post, path = "/sync/push", tag = "sync", security(("device" = [])), request_body = PushRequest,
+    responses((status = 200, body = PushResponse), (status = "4XX", body = lane_domain::api::Problem)))]
+pub async fn push(
+    State(state): State<AppState>,
+    device: Device,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, ApiError> {
+    let session = auth::session(&state, &headers, &device).await?;
+    let actor = Actor { device: Some(device.id.to_string()), advisor: session.map(|s| s.advisor.to_string()) };
+    Ok(Json(push_batch(&state, &device, &actor, &request.mutations).await?))
+}
+
+/// The push without HTTP: the simulation and the benchmarks drive this directly.
+pub async fn push_batch(state: &AppState, device: &Device, actor: &Actor, mutations: &[Mutation]) -> Result<PushResponse, ApiError> {
+    if mutations.len() > MAX_PUSH {
+        return Err(ApiError::Invalid(format!("A push carries at most {MAX_PUSH} mutations; send the rest in the next one.")));
+    }
+    if let Some(other) = mutations.iter().find(|m| m.device != device.id) {
+        return Err(ApiError::Invalid(format!("Mutation {} names device {}, not the device whose token sent it.", other.id, other.device)));
+    }
+    // Waiting for a sign-in is not a reason to refuse the changes: they stay queued until then.
+    if device.kind == DeviceKind::Tablet && actor.advisor.is_none() {
+        return Err(ApiError::SignInRequired);
+    }
+    let now = format_utc(Utc::now());
+    let mut tx = state.db.pool.begin().await?;
+    // Writing first takes SQLite's write lock at once, instead of failing to upgrade a read later.
+    let last_seq: i64 = sqlx::query_scalar("UPDATE devices SET last_seen_at = $1 WHERE id = $2 RETURNING last_seq")
+        .bind(&now)
+        .bind(device.id.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut last_seq = last_seq as u64;
+    let mut results = Vec::with_capacity(mutations.len());
+    for mutation in mutations {
+        let stored: Option<String> = sqlx::query_scalar("SELECT outcome FROM applied_mutations WHERE device_id = $1 AND mutation_id = $2")
+            .bind(device.id.as_str())
+            .bind(mutation.id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(stored) = stored {
+            let outcome = serde_json::from_str(&stored).map_err(|_| ApiError::DatabaseUnavailable)?;
+            results.push(PushResult { id: mutation.id.clone(), seq: mutation.seq, outcome });
+            continue;
+        }
+        // A gap, or a number already used by another mutation: stop here. The device resends the
+        // rest, renumbered after `last_seq` if it lost its own count.
+        if mutation.seq != last_seq + 1 {
+            break;
+        }
+        let outcome = {
+            let mut savepoint = tx.begin().await?;
+            match refusal(device, mutation) {
+                Some(reason) => Outcome::Rejected { reason },
+                None => match apply(&mut savepoint, device, actor, mutation).await? {
+                    Applied::Done(receipt) => {
+                        savepoint.commit().await?;
+                        Outcome::Applied { receipt }
+                    }
+                    Applied::Refused(reason) => Outcome::Rejected { reason },
+                },
+            }
+        };
+        last_seq = mutation.seq;
+        sqlx::query("INSERT INTO applied_mutations (device_id, seq, mutation_id, outcome, applied_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(device.id.as_str())
+            .bind(mutation.seq as i64)
+            .bind(mutation.id.as_str())
+            .bind(serde_json::to_string(&outcome).expect("outcomes serialize"))
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        results.push(PushResult { id: mutation.id.clone(), seq: mutation.seq, outcome });
+    }
+    sqlx::query("UPDATE devices SET last_seq = $1 WHERE id = $2").bind(last_seq as i64).bind(device.id.as_str()).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(PushResponse { results, last_seq })
+}
+
+/// What the device may not do at all, whatever the state of the records.
+fn refusal(device: &Device, mutation: &Mutation) -> Option<Rejection> {
+    (device.kind == DeviceKind::Kiosk && !mutation.change.allowed_on_kiosk())
+        .then(|| Rejection { code: RejectCode::Forbidden, message: "A kiosk may only book visits and check customers in.".into() })
+}

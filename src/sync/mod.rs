@@ -1,0 +1,33 @@
+//! The sync engine: pushes the outbox and pulls server records, on start, when the network comes
+//! back, after each change and on a timer, backing off on failure. The transport is a trait so
+//! the engine runs in tests against a fake server.
+
+mod backoff;
+mod engine;
+mod http;
+mod wire;
+
+pub use backoff::backoff;
+pub use engine::{provide_sync, use_sync, SyncEngine, SyncError, SyncOptions};
+pub use http::HttpTransport;
+
+use std::future::Future;
+use std::pin::Pin;
+
+pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// Carries request bodies to the server and its answers back, as JSON text.
+pub trait Transport {
+    /// `POST /api/sync/push` with `{"mutations":[…]}`.
+    fn push(&self, token: &str, body: String) -> LocalFuture<Result<String, TransportError>>;
+    /// `GET /api/sync/pull?cursor=…&limit=…`.
+    fn pull(&self, token: &str, cursor: u64, limit: u32) -> LocalFuture<Result<String, TransportError>>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// No answer (offline, server down, connection cut): retried with backoff.
+    Network(String),
+    /// An answer other than 2xx, with its body (a JSON `Problem` for 4xx).
+    Status { status: u16, body: String },
+}

@@ -1,0 +1,361 @@
+//! The device's store (IndexedDB) and the sync engine against a fake server, in headless Chromium.
+//! Each test opens a database of its own name, so tests do not see each other's data.
+
+use lane_app::connection::{provide_connection, Connection, SyncProblem};
+use lane_app::i18n::provide_i18n;
+use lane_app::rejected_changes::RejectedChanges;
+use lane_app::store::{Outcome, Store, StoreError};
+use lane_app::sync::{backoff, LocalFuture, SyncEngine, SyncError, SyncOptions, Transport, TransportError};
+use leptos::prelude::*;
+use serde_json::{json, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fresh_name(test: &str) -> String {
+    format!("lane-test-{test}-{}", js_sys::Math::random().to_bits())
+}
+
+async fn open(test: &str) -> (Store, String) {
+    let name = fresh_name(test);
+    (Store::open(&name).await.expect("the database opens"), name)
+}
+
+fn visit(note: &str) -> Value {
+    json!({ "type": "visit", "id": "v1", "note": note })
+}
+
+async fn seqs(store: &Store) -> Vec<u64> {
+    store.pending(100).await.unwrap().into_iter().map(|(seq, _)| seq).collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_save_writes_the_record_and_its_outbox_entry() {
+    let (store, _) = open("save").await;
+    let device = store.device().await.unwrap();
+    let saved = store.save("visit", "v1", &visit("first"), &json!({ "type": "note", "text": "first" })).await.unwrap();
+    assert_eq!(saved.seq, 1);
+    assert_eq!(store.pending_count().await.unwrap(), 1);
+    let (seq, json) = store.pending(10).await.unwrap().remove(0);
+    let mutation: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(seq, 1);
+    assert_eq!(mutation["seq"], 1);
+    assert_eq!(mutation["id"], saved.id.as_str());
+    assert_eq!(mutation["device"], device.as_str());
+    assert_eq!(mutation["change"]["text"], "first");
+    assert!(mutation["at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(store.record::<Value>("visit", "v1").await.unwrap(), Some(visit("first")));
+}
+
+/// Sets `meta.next_seq` behind the store's back, as a bug or a stale tab might.
+async fn force_next_seq(name: &str, next: u32) {
+    let script = js_sys::Function::new_with_args(
+        "name, next",
+        "return new Promise((ok, fail) => { const r = indexedDB.open(name); r.onerror = fail; r.onsuccess = () => {
+            const db = r.result; const tx = db.transaction('meta', 'readwrite');
+            tx.objectStore('meta').put(next, 'next_seq'); tx.onabort = fail; tx.oncomplete = () => { db.close(); ok(); }; }; })",
+    );
+    let promise = script.call2(&JsValue::NULL, &name.into(), &next.into()).unwrap();
+    JsFuture::from(promise.unchecked_into::<js_sys::Promise>()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_failing_save_leaves_neither_record_nor_outbox_entry() {
+    let (store, name) = open("atomic").await;
+    store.save("visit", "v1", &visit("kept"), &json!({ "type": "note" })).await.unwrap();
+    force_next_seq(&name, 1).await;
+    // seq 1 is taken: the outbox append fails, so the record write must be rolled back too.
+    let error = store.save("visit", "v1", &visit("lost"), &json!({ "type": "note" })).await.unwrap_err();
+    assert!(matches!(error, StoreError::Failed(ref detail) if detail.starts_with("ConstraintError")), "{error:?}");
+    assert_eq!(store.record::<Value>("visit", "v1").await.unwrap(), Some(visit("kept")));
+    assert_eq!(seqs(&store).await, vec![1]);
+}
+
+#[wasm_bindgen_test]
+async fn seqs_are_contiguous_and_survive_a_reopen() {
+    let (store, name) = open("reopen").await;
+    for n in 0..3 {
+        store.save("visit", &format!("v{n}"), &visit("x"), &json!({ "type": "note" })).await.unwrap();
+    }
+    drop(store);
+    let again = Store::open(&name).await.unwrap();
+    for n in 3..5 {
+        again.save("visit", &format!("v{n}"), &visit("x"), &json!({ "type": "note" })).await.unwrap();
+    }
+    assert_eq!(seqs(&again).await, vec![1, 2, 3, 4, 5]);
+}
+
+#[wasm_bindgen_test]
+async fn two_handles_never_assign_the_same_seq() {
+    let name = fresh_name("tabs");
+    let (a, b) = (Store::open(&name).await.unwrap(), Store::open(&name).await.unwrap());
+    let tab = |store: Store, tab: &'static str| {
+        wasm_bindgen_futures::future_to_promise(async move {
+            for n in 0..10 {
+                store.save("visit", &format!("{tab}{n}"), &visit(tab), &json!({ "type": "note" })).await.unwrap();
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    };
+    let both = js_sys::Promise::all(&js_sys::Array::of2(&tab(a.clone(), "a"), &tab(b, "b")));
+    JsFuture::from(both).await.unwrap();
+    assert_eq!(seqs(&a).await, (1..=20).collect::<Vec<_>>());
+}
+
+#[wasm_bindgen_test]
+async fn acknowledging_removes_only_the_answered_entries_and_keeps_rejections() {
+    let (store, _) = open("ack").await;
+    for n in 0..4 {
+        store.save("visit", &format!("v{n}"), &visit("x"), &json!({ "type": "note" })).await.unwrap();
+    }
+    let slot_full = Outcome::Rejected { code: "slot_full".into(), message: "The 9:00 slot is full.".into() };
+    store.acknowledge(&[(1, Outcome::Applied), (2, slot_full)]).await.unwrap();
+    assert_eq!(seqs(&store).await, vec![3, 4]);
+    let rejected = store.rejected().await.unwrap();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!((rejected[0].seq, rejected[0].code.as_str()), (2, "slot_full"));
+    assert_eq!(serde_json::from_str::<Value>(&rejected[0].mutation).unwrap()["seq"], 2);
+    store.discard_rejected(2).await.unwrap();
+    assert!(store.rejected().await.unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn pulled_records_do_not_replace_a_local_change_still_waiting() {
+    let (store, _) = open("pull").await;
+    store.save("visit", "v1", &visit("local"), &json!({ "type": "note" })).await.unwrap();
+    let server = [json!({ "type": "visit", "id": "v1", "note": "server" }), json!({ "type": "visit", "id": "v2", "note": "other" })];
+    assert_eq!(store.put_records(&server, Some(7)).await.unwrap(), 1);
+    assert_eq!(store.record::<Value>("visit", "v1").await.unwrap(), Some(visit("local")));
+    assert_eq!(store.record::<Value>("visit", "v2").await.unwrap(), Some(server[1].clone()));
+    assert_eq!(store.cursor().await.unwrap(), 7);
+    // Once the server has the change, its copy is the truth.
+    store.acknowledge(&[(1, Outcome::Applied)]).await.unwrap();
+    store.put_records(&server[..1], None).await.unwrap();
+    assert_eq!(store.record::<Value>("visit", "v1").await.unwrap(), Some(server[0].clone()));
+}
+
+#[wasm_bindgen_test]
+async fn numbering_continues_after_the_servers_last_seq_when_storage_was_wiped() {
+    let (store, _) = open("wiped").await;
+    store.note_server_seq(41).await.unwrap();
+    assert_eq!(store.save("visit", "v1", &visit("x"), &json!({ "type": "note" })).await.unwrap().seq, 42);
+    // With changes waiting, the device's own numbering stands.
+    store.note_server_seq(99).await.unwrap();
+    assert_eq!(store.save("visit", "v1", &visit("x"), &json!({ "type": "note" })).await.unwrap().seq, 43);
+}
+
+#[wasm_bindgen_test]
+async fn blobs_keep_their_bytes() {
+    let (store, _) = open("blobs").await;
+    store.put_blob("photo-1", &[0, 1, 2, 255]).await.unwrap();
+    assert_eq!(store.blob("photo-1").await.unwrap(), Some(vec![0, 1, 2, 255]));
+    assert_eq!(store.blob("photo-2").await.unwrap(), None);
+}
+
+/// Provoking a real `QuotaExceededError` needs a browser with a small quota; the mapping is
+/// checked here, and the transaction rollback by the constraint test above.
+#[wasm_bindgen_test]
+fn a_quota_error_means_full() {
+    assert_eq!(StoreError::from_dom("QuotaExceededError", "quota"), StoreError::Full);
+    assert_eq!(StoreError::from_dom("DataError", "bad key"), StoreError::Failed("DataError: bad key".into()));
+}
+
+#[wasm_bindgen_test]
+fn backoff_grows_with_full_jitter_up_to_a_minute() {
+    assert_eq!(backoff(0, 0.5), Duration::from_millis(500));
+    assert_eq!(backoff(3, 0.5), Duration::from_millis(4_000));
+    assert_eq!(backoff(5, 0.0), Duration::ZERO);
+    assert!(backoff(2, 0.999) < Duration::from_secs(4));
+    assert_eq!(backoff(6, 1.0), Duration::from_secs(60));
+    assert_eq!(backoff(u32::MAX, 1.0), Duration::from_secs(60));
+    for attempt in 0..40 {
+        assert!(backoff(attempt, 0.999) <= Duration::from_secs(60));
+        assert!(backoff(attempt, 0.3) <= backoff(attempt + 1, 0.3));
+    }
+}
+
+/// A server that applies each device seq once and in order (like the real one), and can lose
+/// its answer, refuse, or reject chosen seqs.
+#[derive(Default)]
+struct FakeServer {
+    applied: Vec<u64>,
+    batches: Vec<usize>,
+    lose_next_answer: bool,
+    refuse: Option<(u16, String)>,
+    reject: Vec<u64>,
+    records: Vec<Value>,
+    pulls: usize,
+}
+
+#[derive(Clone, Default)]
+struct Fake(Rc<RefCell<FakeServer>>);
+
+impl Transport for Fake {
+    fn push(&self, token: &str, body: String) -> LocalFuture<Result<String, TransportError>> {
+        assert_eq!(token, "token-1");
+        let mut server = self.0.borrow_mut();
+        if let Some((status, body)) = server.refuse.clone() {
+            return Box::pin(async move { Err(TransportError::Status { status, body }) });
+        }
+        let request: Value = serde_json::from_str(&body).unwrap();
+        let mutations = request["mutations"].as_array().unwrap();
+        server.batches.push(mutations.len());
+        let mut results = Vec::new();
+        for mutation in mutations {
+            let seq = mutation["seq"].as_u64().unwrap();
+            let last = server.applied.last().copied().unwrap_or(0);
+            if seq > last + 1 {
+                break;
+            }
+            if seq == last + 1 {
+                assert!(!server.applied.contains(&seq), "seq {seq} applied twice");
+                server.applied.push(seq);
+            }
+            results.push(if server.reject.contains(&seq) {
+                json!({ "id": mutation["id"], "seq": seq, "outcome": "rejected", "reason": { "code": "slot_full", "message": "full" } })
+            } else {
+                json!({ "id": mutation["id"], "seq": seq, "outcome": "applied" })
+            });
+        }
+        let answer = json!({ "results": results, "last_seq": server.applied.last().copied().unwrap_or(0) }).to_string();
+        let lost = std::mem::take(&mut server.lose_next_answer);
+        Box::pin(async move { if lost { Err(TransportError::Network("connection reset".into())) } else { Ok(answer) } })
+    }
+
+    fn pull(&self, _token: &str, cursor: u64, limit: u32) -> LocalFuture<Result<String, TransportError>> {
+        let mut server = self.0.borrow_mut();
+        server.pulls += 1;
+        let from = (cursor as usize).min(server.records.len());
+        let to = (from + limit as usize).min(server.records.len());
+        let answer = json!({
+            "records": server.records[from..to], "cursor": to, "more": to < server.records.len(),
+            "last_seq": server.applied.last().copied().unwrap_or(0),
+        });
+        Box::pin(async move { Ok(answer.to_string()) })
+    }
+}
+
+async fn engine(test: &str, fake: &Fake, batch_max: u32) -> (SyncEngine, Connection, Owner) {
+    let owner = Owner::new();
+    let connection = owner.with(provide_connection);
+    let options = SyncOptions { batch_max, pull_limit: 2, ..SyncOptions::default() };
+    let engine = SyncEngine::new(&fresh_name(test), Box::new(fake.clone()), connection, options);
+    engine.store().await.unwrap().set_token("token-1").await.unwrap();
+    (engine, connection, owner)
+}
+
+async fn save_n(engine: &SyncEngine, n: usize) {
+    for i in 0..n {
+        engine.save("visit", &format!("v{i}"), &visit("x"), &json!({ "type": "note" })).await.unwrap();
+    }
+}
+
+/// Lets the engine's spawned follow-up sync (after a save) finish.
+async fn settle() {
+    let pause = js_sys::Promise::new(&mut |ok, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&ok, 200).unwrap();
+    });
+    JsFuture::from(pause).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_engine_drains_the_outbox_in_batches_and_pulls_every_page() {
+    let fake = Fake::default();
+    fake.0.borrow_mut().records = (0..5).map(|i| json!({ "type": "visit", "id": format!("s{i}"), "version": i })).collect();
+    fake.0.borrow_mut().refuse = Some((503, String::new())); // keep the saves' own syncs out of the way
+    let (engine, connection, _owner) = engine("drain", &fake, 3).await;
+    save_n(&engine, 7).await;
+    settle().await;
+    assert_eq!(connection.pending.get_untracked(), 7);
+    fake.0.borrow_mut().refuse = None;
+    engine.sync_now().await.unwrap();
+    let server = fake.0.borrow();
+    assert_eq!(server.applied, (1..=7).collect::<Vec<_>>());
+    assert_eq!(server.batches, vec![3, 3, 1]);
+    assert_eq!(server.pulls, 3);
+    let store = engine.store().await.unwrap();
+    assert_eq!(store.cursor().await.unwrap(), 5);
+    assert_eq!(store.record::<Value>("visit", "s4").await.unwrap().unwrap()["version"], 4);
+    assert_eq!(connection.pending.get_untracked(), 0);
+    assert!(connection.last_sync.get_untracked().is_some());
+    assert_eq!(store.last_sync().await.unwrap(), connection.last_sync.get_untracked());
+}
+
+#[wasm_bindgen_test]
+async fn a_lost_answer_is_retried_without_applying_anything_twice() {
+    let fake = Fake::default();
+    fake.0.borrow_mut().refuse = Some((503, String::new()));
+    let (engine, connection, _owner) = engine("retry", &fake, 1000).await;
+    save_n(&engine, 3).await;
+    settle().await;
+    {
+        let mut server = fake.0.borrow_mut();
+        server.refuse = None;
+        server.lose_next_answer = true;
+    }
+    assert!(matches!(engine.sync_now().await, Err(SyncError::Retry(_))));
+    assert_eq!(fake.0.borrow().applied, vec![1, 2, 3], "applied, but the device never heard");
+    assert_eq!(connection.pending.get_untracked(), 3);
+    engine.sync_now().await.unwrap();
+    assert_eq!(fake.0.borrow().applied, vec![1, 2, 3]);
+    assert_eq!(connection.pending.get_untracked(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_device_stops_syncing_until_it_has_a_new_token() {
+    let fake = Fake::default();
+    let problem = json!({ "code": "device_revoked", "message": "This device was revoked." }).to_string();
+    fake.0.borrow_mut().refuse = Some((401, problem));
+    let (engine, connection, _owner) = engine("refused", &fake, 1000).await;
+    save_n(&engine, 1).await;
+    settle().await;
+    let expected = SyncProblem::Refused { code: "device_revoked".into(), message: "This device was revoked.".into() };
+    assert_eq!(connection.problem.get_untracked(), Some(expected));
+    let tries = fake.0.borrow().batches.len();
+    engine.kick();
+    save_n(&engine, 1).await;
+    settle().await;
+    assert_eq!(fake.0.borrow().batches.len(), tries, "no request while stopped");
+    assert_eq!(connection.pending.get_untracked(), 2);
+
+    fake.0.borrow_mut().refuse = None;
+    engine.set_token("token-1").await.unwrap();
+    settle().await;
+    assert_eq!(fake.0.borrow().applied, vec![1, 2]);
+    assert_eq!(connection.problem.get_untracked(), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_rejected_change_is_listed_with_its_reason_and_can_be_discarded() {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().set_item("lane.language", "\"en\"").unwrap();
+    let fake = Fake::default();
+    fake.0.borrow_mut().reject = vec![2];
+    let (engine, _connection, _owner) = engine("rejected", &fake, 1000).await;
+    save_n(&engine, 3).await;
+    settle().await;
+    engine.sync_now().await.unwrap();
+    assert_eq!(engine.rejected().get_untracked().iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2]);
+
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let provided = engine.clone();
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_i18n();
+        provide_context(provided);
+        view! { <RejectedChanges /> }
+    });
+    leptos::task::tick().await;
+    assert_eq!(root.query_selector("li span").unwrap().unwrap().text_content().unwrap(), "That time slot is already full.");
+    let button: web_sys::HtmlElement = root.query_selector("li button").unwrap().unwrap().unchecked_into();
+    assert_eq!(button.text_content().unwrap(), "Discard");
+    button.click();
+    settle().await;
+    assert!(root.query_selector("li").unwrap().is_none());
+    assert!(engine.store().await.unwrap().rejected().await.unwrap().is_empty());
+}
