@@ -51,6 +51,17 @@ ensure_npm() {
   cp "$dir/package-lock.json" "$stamp"
 }
 
+# Python tools pinned by a requirements.txt, in a virtual environment of their own in DIR/.venv.
+ensure_pip() {
+  local dir=$1 stamp=$1/.venv/.lane-installed-requirements
+  if [ -f "$stamp" ] && cmp -s "$dir/requirements.txt" "$stamp"; then return; fi
+  say "installing Python packages in $dir"
+  rm -rf "$dir/.venv"
+  python3 -m venv "$dir/.venv"
+  "$dir/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$dir/requirements.txt"
+  cp "$dir/requirements.txt" "$stamp"
+}
+
 ensure_build_tools() {
   command -v cargo >/dev/null || { echo "Rust (rustup) is required: https://rustup.rs" >&2; exit 1; }
   command -v npm >/dev/null || ensure_apt nodejs npm

@@ -1,6 +1,7 @@
 //! Server configuration from flags and environment variables (`lane-server --help`).
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
+use lane_domain::device::DeviceKind;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -34,6 +35,26 @@ pub struct Config {
     /// Do not seed the demo dealership into an empty database.
     #[arg(long, env = "LANE_NO_DEMO")]
     pub no_demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Prints a one-time code that enrols one device (valid 24 hours), then exits.
+    EnrolmentCode {
+        /// `kiosk` or `tablet`.
+        #[arg(long, value_parser = parse_kind)]
+        kind: DeviceKind,
+        /// A name the staff recognise, such as "Lobby kiosk".
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn parse_kind(text: &str) -> Result<DeviceKind, String> {
+    DeviceKind::from_tag(text).ok_or_else(|| format!("`{text}` is not a device kind: use `kiosk` or `tablet`"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

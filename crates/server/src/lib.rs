@@ -31,6 +31,15 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if !config.no_demo && seed::seed_if_empty(&db).await? {
         tracing::info!("seeded the demo dealership");
     }
+    if let Some(config::Command::EnrolmentCode { kind, name }) = &config.command {
+        let state = AppState { db: db.clone(), admin_token: None };
+        let dealership = state.dealership().await.map_err(|e| e.problem().message)?;
+        let request = lane_domain::device::NewEnrolmentCode { kind: *kind, name: name.clone() };
+        let code = devices::create_code(&state, &dealership, &request).await.map_err(|e| e.problem().message)?;
+        println!("{} (enrols one {}, until {})", code.code, kind.tag(), time::format_utc(code.expires_at));
+        db.close().await;
+        return Ok(());
+    }
     let app = WebApp::load(&config.static_dir);
     let router = http::router(AppState { db: db.clone(), admin_token: config.admin_token.clone() }, &app);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;

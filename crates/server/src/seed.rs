@@ -56,14 +56,14 @@ struct DemoVisit {
 }
 
 const VISITS: [DemoVisit; 8] = [
-    DemoVisit { time: "08:00", advisor: "adv-1", customer: "王芳", phone: "13800138001", language: Language::SimplifiedChinese, plate: "沪A12345", make: "Volkswagen", model: "Passat", year: 2021, odometer_km: 38_120, service: "svc-10k", transport: "wait", concerns: "保养到期", code: "K7M2QX" },
-    DemoVisit { time: "08:00", advisor: "adv-2", customer: "박서연", phone: "01055512345", language: Language::Korean, plate: "12가3456", make: "Hyundai", model: "Tucson", year: 2022, odometer_km: 21_400, service: "svc-oil", transport: "shuttle", concerns: "엔진오일 경고등", code: "P4RW8N" },
+    DemoVisit { time: "08:00", advisor: "adv-1", customer: "王芳", phone: "13800138001", language: Language::SimplifiedChinese, plate: "沪A12345", make: "Volkswagen", model: "Passat", year: 2021, odometer_km: 38_120, service: "svc-10k", transport: "wait", concerns: "保养到期", code: "K7M4QX" },
+    DemoVisit { time: "08:00", advisor: "adv-2", customer: "박서연", phone: "01055512345", language: Language::Korean, plate: "12가3456", make: "Hyundai", model: "Tucson", year: 2022, odometer_km: 21_400, service: "svc-oil", transport: "shuttle", concerns: "엔진오일 경고등", code: "P4RW9N" },
     DemoVisit { time: "08:30", advisor: "adv-3", customer: "陈杰", phone: "13911112222", language: Language::SimplifiedChinese, plate: "沪B67890", make: "Toyota", model: "Camry", year: 2019, odometer_km: 87_950, service: "svc-brakes", transport: "loaner", concerns: "刹车时有尖锐的响声，冷车时更明显", code: "T9HC3V" },
     DemoVisit { time: "09:00", advisor: "adv-4", customer: "James Carter", phone: "13700001111", language: Language::English, plate: "沪C24680", make: "Ford", model: "Focus", year: 2020, odometer_km: 54_300, service: "svc-tyres", transport: "wait", concerns: "Steering wheel shakes above 100 km/h", code: "W3JF6L" },
-    DemoVisit { time: "09:30", advisor: "adv-1", customer: "刘洋", phone: "13622223333", language: Language::SimplifiedChinese, plate: "沪D13579", make: "Honda", model: "Accord", year: 2018, odometer_km: 102_480, service: "svc-ac", transport: "drop_off", concerns: "空调不够凉", code: "Y8BN2D" },
-    DemoVisit { time: "10:00", advisor: "adv-2", customer: "이준호", phone: "01098765432", language: Language::Korean, plate: "34나5678", make: "Kia", model: "Sportage", year: 2023, odometer_km: 9_870, service: "svc-diag", transport: "wait", concerns: "시동 걸 때 딸깍 소리가 납니다", code: "R2KQ7M" },
+    DemoVisit { time: "09:30", advisor: "adv-1", customer: "刘洋", phone: "13622223333", language: Language::SimplifiedChinese, plate: "沪D13579", make: "Honda", model: "Accord", year: 2018, odometer_km: 102_480, service: "svc-ac", transport: "drop_off", concerns: "空调不够凉", code: "Y7HN4D" },
+    DemoVisit { time: "10:00", advisor: "adv-2", customer: "이준호", phone: "01098765432", language: Language::Korean, plate: "34나5678", make: "Kia", model: "Sportage", year: 2023, odometer_km: 9_870, service: "svc-diag", transport: "wait", concerns: "시동 걸 때 딸깍 소리가 납니다", code: "R4KQ7M" },
     DemoVisit { time: "13:30", advisor: "adv-3", customer: "赵敏", phone: "13544445555", language: Language::SimplifiedChinese, plate: "沪E97531", make: "BMW", model: "320Li", year: 2021, odometer_km: 45_010, service: "svc-oil", transport: "shuttle", concerns: "", code: "H6TX4P" },
-    DemoVisit { time: "15:00", advisor: "adv-4", customer: "Emma Brown", phone: "13166667777", language: Language::English, plate: "沪F86420", make: "Tesla", model: "Model 3", year: 2022, odometer_km: 31_600, service: "svc-tyres", transport: "drop_off", concerns: "Slow puncture, front left", code: "C5LV9G" },
+    DemoVisit { time: "15:00", advisor: "adv-4", customer: "Emma Brown", phone: "13166667777", language: Language::English, plate: "沪F86420", make: "Tesla", model: "Model 3", year: 2022, odometer_km: 31_600, service: "svc-tyres", transport: "drop_off", concerns: "Slow puncture, front left", code: "C6LV9G" },
 ];
 
 /// Seeds the demo dealership if the database has none. Returns whether it seeded.
@@ -211,6 +211,9 @@ mod tests {
     #[test]
     fn demo_visits_name_real_advisors_and_services() {
         for v in &VISITS {
+            assert!(lane_domain::appointment::ConfirmationCode::parse(v.code).is_ok(), "{}", v.code);
+            assert!(lane_domain::vehicle::Plate::parse(v.plate).is_ok(), "{}", v.plate);
+            assert!(lane_domain::customer::Phone::parse(v.phone).is_ok(), "{}", v.phone);
             assert!(ADVISORS.iter().any(|(id, _, _)| *id == v.advisor), "{}", v.advisor);
             assert!(SERVICES.iter().any(|s| s.0 == v.service), "{}", v.service);
         }

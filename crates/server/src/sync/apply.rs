@@ -299,7 +299,11 @@ async fn edit_visit(
     let Some((mut visit, mut fields)) = load_visit(conn, id).await? else {
         return refused(RejectCode::NotFound, "There is no such visit.");
     };
-    let vehicle = records::vehicle(conn, visit.vehicle.as_str()).await?;
+    // Only a drop-off reading is checked against the vehicle's last known odometer.
+    let vehicle = match edit {
+        VisitEdit::DropOffReadings(_) => records::vehicle(conn, visit.vehicle.as_str()).await?,
+        _ => None,
+    };
     if let Err(error) = visit.apply(edit.clone(), vehicle.as_ref().and_then(|v| v.last_odometer)) {
         return visit_refusal(error);
     }

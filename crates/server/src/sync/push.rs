@@ -53,15 +53,19 @@ pub async fn push_batch(state: &AppState, device: &Device, actor: &Actor, mutati
     let mut last_seq = last_seq as u64;
     let mut results = Vec::with_capacity(mutations.len());
     for mutation in mutations {
-        let stored: Option<String> = sqlx::query_scalar("SELECT outcome FROM applied_mutations WHERE device_id = $1 AND mutation_id = $2")
-            .bind(device.id.as_str())
-            .bind(mutation.id.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some(stored) = stored {
-            let outcome = serde_json::from_str(&stored).map_err(|_| ApiError::DatabaseUnavailable)?;
-            results.push(PushResult { id: mutation.id.clone(), seq: mutation.seq, outcome });
-            continue;
+        // A number at or below last_seq was taken: by this mutation (a retry: answer it again), or
+        // by another one. The sequence rules make a retry's number never above last_seq.
+        if mutation.seq <= last_seq {
+            let stored: Option<String> = sqlx::query_scalar("SELECT outcome FROM applied_mutations WHERE device_id = $1 AND mutation_id = $2")
+                .bind(device.id.as_str())
+                .bind(mutation.id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(stored) = stored {
+                let outcome = serde_json::from_str(&stored).map_err(|_| ApiError::DatabaseUnavailable)?;
+                results.push(PushResult { id: mutation.id.clone(), seq: mutation.seq, outcome });
+                continue;
+            }
         }
         // A gap, or a number already used by another mutation: stop here. The device resends the
         // rest, renumbered after `last_seq` if it lost its own count.

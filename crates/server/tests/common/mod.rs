@@ -29,12 +29,29 @@ pub struct TestApp {
 }
 
 pub async fn sqlite_app() -> TestApp {
+    app_on(None, None).await
+}
+
+/// An app over `database` (a fresh SQLite file when `None`), with the admin API enabled by
+/// `admin_token` (or disabled, as without `LANE_ADMIN_TOKEN`, when `None`).
+pub async fn app_on(database: Option<&str>, admin_token: Option<&str>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("data/lane.db").to_str().unwrap()).await.unwrap();
+    let url = match database {
+        Some(url) => url.to_owned(),
+        None => dir.path().join("data/lane.db").to_str().unwrap().to_owned(),
+    };
+    let db = Db::open(&url).await.unwrap();
     built_app(dir.path());
     let web = WebApp::load(dir.path());
-    let router = router(AppState { db: db.clone(), admin_token: None }, &web);
+    let router = router(AppState { db: db.clone(), admin_token: admin_token.map(str::to_owned) }, &web);
     TestApp { db, router, _dir: dir }
+}
+
+impl TestApp {
+    /// Another router over the same database, with another admin token (or none).
+    pub fn router_with_admin_token(&self, admin_token: Option<&str>) -> axum::Router {
+        router(AppState { db: self.db.clone(), admin_token: admin_token.map(str::to_owned) }, &WebApp::load(self._dir.path()))
+    }
 }
 
 /// A fresh database on the test PostgreSQL server, or `None` when no server was provided.
