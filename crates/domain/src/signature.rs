@@ -42,6 +42,7 @@ pub enum SignerRole {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Signer {
     pub name: PersonName,
     pub role: SignerRole,
@@ -64,6 +65,7 @@ pub enum DocumentKind {
 /// signature reads the same from any screen; `t` is milliseconds since the signature began.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Point {
     pub x: u16,
     pub y: u16,
@@ -75,6 +77,7 @@ pub struct Point {
 /// One pen-down to pen-up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Stroke {
     pub points: Vec<Point>,
 }
@@ -171,6 +174,7 @@ impl Sha256 {
 /// What a signature was given on: the document by kind, visit and version, and its hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct DocumentRef {
     pub kind: DocumentKind,
     pub visit: VisitId,
@@ -182,6 +186,7 @@ pub struct DocumentRef {
 /// A signature, stored and synced as a record of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Signature {
     pub id: SignatureId,
     pub document: DocumentRef,

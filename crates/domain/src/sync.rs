@@ -37,7 +37,7 @@ pub struct Mutation {
 /// What a mutation does. The server validates each against the current state when it applies it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Change {
     /// A kiosk or tablet books a visit; rejected if the slot filled meanwhile.
     BookAppointment(BookingRequest),

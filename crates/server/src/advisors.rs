@@ -44,7 +44,7 @@ pub async fn sign_in(
             .bind(&device.dealership)
             .fetch_optional(&state.db.pool)
             .await?;
-    // An unknown advisor answers like a wrong PIN, so the endpoint does not confirm who exists.
+    // An unknown advisor answers like a wrong PIN (advisors' names are no secret: tablets pull them).
     let (hash, failed, locked_until) = row.unwrap_or((None, 0, None));
     if let Some(until) = locked_until.filter(|u| u.parse::<DateTime<Utc>>().is_ok_and(|u| u > now)) {
         return Err(ApiError::PinLocked { until });

@@ -3,13 +3,11 @@
 
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::time::format_utc;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use base64::Engine;
-use chrono::Utc;
 use lane_domain::device::DeviceKind;
 use lane_domain::ids::{AdvisorId, DeviceId};
 use sha2::{Digest, Sha256};
@@ -102,7 +100,12 @@ impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let expected = state.admin_token.as_deref().ok_or(ApiError::Forbidden("use the admin API (no LANE_ADMIN_TOKEN is set)"))?;
+        // An empty token (`LANE_ADMIN_TOKEN=`) counts as none: it would admit `Bearer ` with nothing.
+        let expected = state
+            .admin_token
+            .as_deref()
+            .filter(|token| !token.trim().is_empty())
+            .ok_or(ApiError::Forbidden("use the admin API (no LANE_ADMIN_TOKEN is set)"))?;
         let given = bearer(&parts.headers).ok_or(ApiError::Unauthorized)?;
         // Compare digests, so the time taken says nothing about the token.
         if digest(given) == digest(expected) {
@@ -111,15 +114,6 @@ impl FromRequestParts<AppState> for Admin {
             Err(ApiError::Unauthorized)
         }
     }
-}
-
-/// Marks the device as seen now; best effort, it only feeds the admin's device list.
-pub async fn touch(state: &AppState, device: &Device) {
-    let _ = sqlx::query("UPDATE devices SET last_seen_at = $1 WHERE id = $2")
-        .bind(format_utc(Utc::now()))
-        .bind(device.id.as_str())
-        .execute(&state.db.pool)
-        .await;
 }
 
 #[cfg(test)]

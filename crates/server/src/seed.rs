@@ -4,7 +4,7 @@
 
 use crate::advisors::hash_pin;
 use crate::db::Db;
-use crate::versions;
+use crate::versions::Clock;
 use crate::time::{format_utc, local_to_utc};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -76,6 +76,7 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
     let created = format_utc(now);
     let day = next_open_day(now.with_timezone(&TIME_ZONE).date_naive());
     let mut tx = db.pool.begin().await?;
+    let mut clock = Clock::take(&mut tx).await?;
 
     sqlx::query(
         "INSERT INTO dealerships (id, name, time_zone, currency, slot_minutes, visits_per_slot, visits_per_advisor_per_slot, slack_percent, created_at) \
@@ -111,7 +112,7 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
             .bind(hash_pin(pin))
             .execute(&mut *tx)
             .await?;
-        versions::bump(&mut tx, "advisor", id).await?;
+        clock.bump(&mut tx, "advisor", id).await?;
     }
 
     for (id, code, en, zh, ko, minutes, price) in SERVICES {
@@ -130,7 +131,7 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
         .bind(CURRENCY.code())
         .execute(&mut *tx)
         .await?;
-        versions::bump(&mut tx, "service_type", id).await?;
+        clock.bump(&mut tx, "service_type", id).await?;
     }
 
     for (n, v) in VISITS.iter().enumerate() {
@@ -180,10 +181,11 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
             .execute(&mut *tx)
             .await?;
         for (record_type, id) in [("customer", &customer_id), ("vehicle", &vehicle_id), ("appointment", &appointment_id)] {
-            versions::bump(&mut tx, record_type, id).await?;
+            clock.bump(&mut tx, record_type, id).await?;
         }
     }
 
+    clock.release(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -6,7 +6,7 @@ use crate::auth::Device;
 use crate::dealership::Dealership;
 use crate::records;
 use crate::time::format_utc;
-use crate::versions;
+use crate::versions::Clock;
 use chrono::{Datelike, Utc};
 use lane_domain::appointment::{AppointmentStatus, BookingRequest, ValidBooking};
 use lane_domain::capacity::{assign, CapacityError};
@@ -34,17 +34,17 @@ fn tag<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-pub async fn apply(conn: &mut AnyConnection, device: &Device, actor: &Actor, mutation: &Mutation) -> Result<Applied, sqlx::Error> {
+pub async fn apply(conn: &mut AnyConnection, clock: &mut Clock, device: &Device, actor: &Actor, mutation: &Mutation) -> Result<Applied, sqlx::Error> {
     match &mutation.change {
-        Change::BookAppointment(request) => book(conn, device, actor, request).await,
-        Change::CheckIn(check_in) => arrive(conn, device, actor, mutation, check_in).await,
-        Change::EditVisit { visit, base, edit } => edit_visit(conn, device, actor, mutation, visit, *base, edit).await,
-        Change::AdvanceVisit { visit, to } => advance(conn, actor, visit, *to).await,
-        Change::Sign(signature) => sign(conn, device, actor, signature).await,
+        Change::BookAppointment(request) => book(conn, clock, device, actor, request).await,
+        Change::CheckIn(check_in) => arrive(conn, clock, device, actor, mutation, check_in).await,
+        Change::EditVisit { visit, base, edit } => edit_visit(conn, clock, device, actor, mutation, visit, *base, edit).await,
+        Change::AdvanceVisit { visit, to } => advance(conn, clock, actor, visit, *to).await,
+        Change::Sign(signature) => sign(conn, clock, device, actor, signature).await,
     }
 }
 
-async fn book(conn: &mut AnyConnection, device: &Device, actor: &Actor, request: &BookingRequest) -> Result<Applied, sqlx::Error> {
+async fn book(conn: &mut AnyConnection, clock: &mut Clock, device: &Device, actor: &Actor, request: &BookingRequest) -> Result<Applied, sqlx::Error> {
     let now = Utc::now();
     let booking = match request.validate(now.year() as u16) {
         Ok(booking) => booking,
@@ -78,9 +78,9 @@ async fn book(conn: &mut AnyConnection, device: &Device, actor: &Actor, request:
         Err(error @ CapacityError::NotASlot { .. }) => return refused(RejectCode::Invalid, error.to_string()),
         Err(error) => return refused(RejectCode::SlotFull, error.to_string()),
     };
-    let (customer, vehicle) = customer_and_vehicle(conn, actor, &device.dealership, &booking).await?;
+    let (customer, vehicle) = customer_and_vehicle(conn, clock, actor, &device.dealership, &booking).await?;
     insert_appointment(conn, &device.dealership, &booking, &customer, &vehicle, &advisor, AppointmentStatus::Booked).await?;
-    versions::bump(conn, "appointment", booking.appointment.as_str()).await?;
+    clock.bump(conn, "appointment", booking.appointment.as_str()).await?;
     audit::record(conn, actor, "appointment.booked", "appointment", booking.appointment.as_str(), &json!(request)).await?;
     let advisor_name = records::advisor(conn, advisor.as_str()).await?.map(|a| a.name.as_str().to_owned()).unwrap_or_default();
     Ok(Applied::Done(Some(Receipt::Booked { advisor, advisor_name })))
@@ -89,6 +89,7 @@ async fn book(conn: &mut AnyConnection, device: &Device, actor: &Actor, request:
 /// The customer's file by phone, and their vehicle by plate; created when new.
 async fn customer_and_vehicle(
     conn: &mut AnyConnection,
+    clock: &mut Clock,
     actor: &Actor,
     dealership: &str,
     booking: &ValidBooking,
@@ -113,7 +114,7 @@ async fn customer_and_vehicle(
                 .bind(&now)
                 .execute(&mut *conn)
                 .await?;
-            versions::bump(conn, "customer", &id).await?;
+            clock.bump(conn, "customer", &id).await?;
             audit::record(conn, actor, "customer.created", "customer", &id, &json!({})).await?;
             id
         }
@@ -137,7 +138,7 @@ async fn customer_and_vehicle(
                 .bind(booking.year.map(i64::from))
                 .execute(&mut *conn)
                 .await?;
-            versions::bump(conn, "vehicle", &id).await?;
+            clock.bump(conn, "vehicle", &id).await?;
             audit::record(conn, actor, "vehicle.created", "vehicle", &id, &json!({})).await?;
             id
         }
@@ -183,7 +184,7 @@ async fn insert_appointment(
     Ok(())
 }
 
-async fn arrive(conn: &mut AnyConnection, device: &Device, actor: &Actor, mutation: &Mutation, check_in: &CheckIn) -> Result<Applied, sqlx::Error> {
+async fn arrive(conn: &mut AnyConnection, clock: &mut Clock, device: &Device, actor: &Actor, mutation: &Mutation, check_in: &CheckIn) -> Result<Applied, sqlx::Error> {
     let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visits WHERE id = $1").bind(check_in.visit.as_str()).fetch_one(&mut *conn).await?;
     if exists > 0 {
         return refused(RejectCode::AlreadyExists, "This visit exists already.");
@@ -197,7 +198,7 @@ async fn arrive(conn: &mut AnyConnection, device: &Device, actor: &Actor, mutati
                 return refused(RejectCode::InvalidTransition, error.to_string());
             }
             sqlx::query("UPDATE appointments SET status = 'arrived' WHERE id = $1").bind(id.as_str()).execute(&mut *conn).await?;
-            versions::bump(conn, "appointment", id.as_str()).await?;
+            clock.bump(conn, "appointment", id.as_str()).await?;
             (Some(id.clone()), appointment.customer, appointment.vehicle, appointment.advisor)
         }
         Arrival::WalkIn(request) => {
@@ -205,7 +206,7 @@ async fn arrive(conn: &mut AnyConnection, device: &Device, actor: &Actor, mutati
                 Ok(booking) => booking,
                 Err(error) => return refused(RejectCode::Invalid, error.to_string()),
             };
-            let (customer, vehicle) = customer_and_vehicle(conn, actor, &device.dealership, &booking).await?;
+            let (customer, vehicle) = customer_and_vehicle(conn, clock, actor, &device.dealership, &booking).await?;
             (None, customer, vehicle, None)
         }
     };
@@ -245,7 +246,7 @@ async fn arrive(conn: &mut AnyConnection, device: &Device, actor: &Actor, mutati
     .bind(serde_json::to_string(&visit).expect("visits serialize"))
     .execute(&mut *conn)
     .await?;
-    versions::bump(conn, "visit", visit.id.as_str()).await?;
+    clock.bump(conn, "visit", visit.id.as_str()).await?;
     audit::record(conn, actor, "visit.checked_in", "visit", visit.id.as_str(), &json!(check_in)).await?;
     Ok(Applied::Done(None))
 }
@@ -289,6 +290,7 @@ fn visit_refusal(error: VisitError) -> Result<Applied, sqlx::Error> {
 
 async fn edit_visit(
     conn: &mut AnyConnection,
+    clock: &mut Clock,
     device: &Device,
     actor: &Actor,
     mutation: &Mutation,
@@ -308,7 +310,7 @@ async fn edit_visit(
         return visit_refusal(error);
     }
     let field = edit.field();
-    let version = versions::bump(conn, "visit", id.as_str()).await? as u64;
+    let version = clock.bump(conn, "visit", id.as_str()).await? as u64;
     // Last applied wins; a device whose edit was overwritten without being seen is told.
     if let Some(previous) = fields.get(&field).filter(|w| w.version > base && w.device != device.id.as_str()) {
         let notice = Notice {
@@ -326,7 +328,7 @@ async fn edit_visit(
             .bind(format_utc(Utc::now()))
             .execute(&mut *conn)
             .await?;
-        versions::bump(conn, "notice", &notice.id).await?;
+        clock.bump(conn, "notice", &notice.id).await?;
     }
     fields.insert(field, FieldWrite { version, device: device.id.to_string() });
     store_visit(conn, &visit, &fields).await?;
@@ -334,14 +336,14 @@ async fn edit_visit(
         if r.odometer.unit == DistanceUnit::Km {
             // The vehicle's last known reading is the next visit's floor; a correction lowers it.
             sqlx::query("UPDATE vehicles SET odometer_km = $1 WHERE id = $2").bind(i64::from(r.odometer.value)).bind(vehicle.id.as_str()).execute(&mut *conn).await?;
-            versions::bump(conn, "vehicle", vehicle.id.as_str()).await?;
+            clock.bump(conn, "vehicle", vehicle.id.as_str()).await?;
         }
     }
     audit::record(conn, actor, "visit.edited", "visit", id.as_str(), &json!(edit)).await?;
     Ok(Applied::Done(None))
 }
 
-async fn advance(conn: &mut AnyConnection, actor: &Actor, id: &VisitId, to: VisitState) -> Result<Applied, sqlx::Error> {
+async fn advance(conn: &mut AnyConnection, clock: &mut Clock, actor: &Actor, id: &VisitId, to: VisitState) -> Result<Applied, sqlx::Error> {
     let Some((mut visit, fields)) = load_visit(conn, id).await? else {
         return refused(RejectCode::NotFound, "There is no such visit.");
     };
@@ -357,12 +359,12 @@ async fn advance(conn: &mut AnyConnection, actor: &Actor, id: &VisitId, to: Visi
         return visit_refusal(error);
     }
     store_visit(conn, &visit, &fields).await?;
-    versions::bump(conn, "visit", id.as_str()).await?;
+    clock.bump(conn, "visit", id.as_str()).await?;
     audit::record(conn, actor, "visit.advanced", "visit", id.as_str(), &json!({ "from": from, "to": to })).await?;
     Ok(Applied::Done(None))
 }
 
-async fn sign(conn: &mut AnyConnection, device: &Device, actor: &Actor, signature: &Signature) -> Result<Applied, sqlx::Error> {
+async fn sign(conn: &mut AnyConnection, clock: &mut Clock, device: &Device, actor: &Actor, signature: &Signature) -> Result<Applied, sqlx::Error> {
     if signature.device != device.id {
         return refused(RejectCode::WrongDevice, "A signature is sent by the device it was made on.");
     }
@@ -398,7 +400,7 @@ async fn sign(conn: &mut AnyConnection, device: &Device, actor: &Actor, signatur
     .bind(format_utc(Utc::now()))
     .execute(&mut *conn)
     .await?;
-    versions::bump(conn, "signature", signature.id.as_str()).await?;
+    clock.bump(conn, "signature", signature.id.as_str()).await?;
     audit::record(conn, actor, "signature.added", "signature", signature.id.as_str(), &json!({ "document": signature.document })).await?;
     Ok(Applied::Done(None))
 }

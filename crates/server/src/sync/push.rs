@@ -9,13 +9,15 @@ use crate::auth::{self, Device};
 use crate::error::{ApiError, ApiJson};
 use crate::http::AppState;
 use crate::time::format_utc;
+use crate::versions::Clock;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use chrono::Utc;
 use lane_domain::device::DeviceKind;
 use lane_domain::sync::{Mutation, Outcome, PushRequest, PushResponse, PushResult, RejectCode, Rejection, MAX_PUSH};
-use sqlx::Acquire;
+use sqlx::{Acquire, AnyConnection};
+use std::collections::HashMap;
 
 #[utoipa::path(post, path = "/sync/push", tag = "sync", security(("device" = [])), request_body = PushRequest,
     responses((status = 200, body = PushResponse), (status = "4XX", body = lane_domain::api::Problem)))]
@@ -51,21 +53,15 @@ pub async fn push_batch(state: &AppState, device: &Device, actor: &Actor, mutati
         .fetch_one(&mut *tx)
         .await?;
     let mut last_seq = last_seq as u64;
+    let mut clock = Clock::take(&mut tx).await?;
+    let mut answered = answered_before(&mut tx, device, mutations).await?;
+    let mut recorded = Vec::new();
     let mut results = Vec::with_capacity(mutations.len());
     for mutation in mutations {
-        // A number at or below last_seq was taken: by this mutation (a retry: answer it again), or
-        // by another one. The sequence rules make a retry's number never above last_seq.
-        if mutation.seq <= last_seq {
-            let stored: Option<String> = sqlx::query_scalar("SELECT outcome FROM applied_mutations WHERE device_id = $1 AND mutation_id = $2")
-                .bind(device.id.as_str())
-                .bind(mutation.id.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some(stored) = stored {
-                let outcome = serde_json::from_str(&stored).map_err(|_| ApiError::DatabaseUnavailable)?;
-                results.push(PushResult { id: mutation.id.clone(), seq: mutation.seq, outcome });
-                continue;
-            }
+        // Seen before (a retry whose answer was lost, or a repeat in this batch): the same answer.
+        if let Some(outcome) = answered.get(mutation.id.as_str()) {
+            results.push(PushResult { id: mutation.id.clone(), seq: mutation.seq, outcome: outcome.clone() });
+            continue;
         }
         // A gap, or a number already used by another mutation: stop here. The device resends the
         // rest, renumbered after `last_seq` if it lost its own count.
@@ -76,7 +72,7 @@ pub async fn push_batch(state: &AppState, device: &Device, actor: &Actor, mutati
             let mut savepoint = tx.begin().await?;
             match refusal(device, mutation) {
                 Some(reason) => Outcome::Rejected { reason },
-                None => match apply(&mut savepoint, device, actor, mutation).await? {
+                None => match apply(&mut savepoint, &mut clock, device, actor, mutation).await? {
                     Applied::Done(receipt) => {
                         savepoint.commit().await?;
                         Outcome::Applied { receipt }
@@ -86,19 +82,44 @@ pub async fn push_batch(state: &AppState, device: &Device, actor: &Actor, mutati
             }
         };
         last_seq = mutation.seq;
-        sqlx::query("INSERT INTO applied_mutations (device_id, seq, mutation_id, outcome, applied_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(device.id.as_str())
-            .bind(mutation.seq as i64)
-            .bind(mutation.id.as_str())
-            .bind(serde_json::to_string(&outcome).expect("outcomes serialize"))
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
+        answered.insert(mutation.id.as_str().to_owned(), outcome.clone());
+        recorded.push((mutation, serde_json::to_string(&outcome).expect("outcomes serialize")));
         results.push(PushResult { id: mutation.id.clone(), seq: mutation.seq, outcome });
     }
+    // One statement for the batch's answers (at most MAX_PUSH rows, well within both databases'
+    // limits on parameters).
+    if !recorded.is_empty() {
+        let rows = (0..recorded.len()).map(|i| format!("(${}, ${}, ${}, ${}, ${})", 5 * i + 1, 5 * i + 2, 5 * i + 3, 5 * i + 4, 5 * i + 5));
+        let sql = format!("INSERT INTO applied_mutations (device_id, seq, mutation_id, outcome, applied_at) VALUES {}", rows.collect::<Vec<_>>().join(", "));
+        let mut insert = sqlx::query(&sql);
+        for (mutation, outcome) in &recorded {
+            insert = insert.bind(device.id.as_str()).bind(mutation.seq as i64).bind(mutation.id.as_str()).bind(outcome.as_str()).bind(&now);
+        }
+        insert.execute(&mut *tx).await?;
+    }
+    clock.release(&mut tx).await?;
     sqlx::query("UPDATE devices SET last_seq = $1 WHERE id = $2").bind(last_seq as i64).bind(device.id.as_str()).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(PushResponse { results, last_seq })
+}
+
+/// The stored answers to any of these mutations that the server has answered before.
+async fn answered_before(conn: &mut AnyConnection, device: &Device, mutations: &[Mutation]) -> Result<HashMap<String, Outcome>, ApiError> {
+    if mutations.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let placeholders = (0..mutations.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT mutation_id, outcome FROM applied_mutations WHERE device_id = $1 AND mutation_id IN ({placeholders})");
+    let mut query = sqlx::query_as::<_, (String, String)>(&sql).bind(device.id.as_str());
+    for mutation in mutations {
+        query = query.bind(mutation.id.as_str());
+    }
+    query
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(id, outcome)| Ok((id, serde_json::from_str(&outcome).map_err(|_| ApiError::DatabaseUnavailable)?)))
+        .collect()
 }
 
 /// What the device may not do at all, whatever the state of the records.

@@ -1,0 +1,1387 @@
+//! The JSON API end to end, through the real router, on SQLite and on PostgreSQL: enrolment and
+//! revocation, advisor PINs, the kiosk's narrow door, sync push and pull, bad input and the
+//! OpenAPI document. Every refusal is checked three ways: the status, the problem's stable
+//! `code`, and that the database did not change.
+//!
+//! Each scenario is an `async fn(Lane)`; `on_both_databases!` turns it into a `sqlite` and a
+//! `postgres` test (the latter returns early when `LANE_TEST_POSTGRES_URL` is unset).
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
+use common::{app_on, body_bytes, postgres_url, TestApp};
+use lane_domain::appointment::{BookingRequest, Concerns, ConfirmationCode, Transport};
+use lane_domain::ids::{AppointmentId, DeviceId, MutationId, ServiceTypeId, VisitId};
+use lane_domain::sync::{Arrival, Change, CheckIn, Mutation};
+use lane_domain::visit::{VisitEdit, VisitState};
+use lane_domain::Language;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use tower::ServiceExt;
+
+const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+const SHANGHAI: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+
+macro_rules! on_both_databases {
+    ($($scenario:ident),+ $(,)?) => {$(
+        mod $scenario {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$scenario(super::Lane::sqlite().await).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                match super::Lane::postgres().await {
+                    Some(lane) => super::$scenario(lane).await,
+                    None => eprintln!("LANE_TEST_POSTGRES_URL not set: PostgreSQL not tested here (the test command always sets it)"),
+                }
+            }
+        }
+    )+};
+}
+
+on_both_databases!(
+    enrolment_codes_are_one_time_and_revocation_locks_the_device_out,
+    the_admin_api_needs_the_configured_token,
+    device_endpoints_refuse_a_missing_or_unknown_token,
+    advisors_sign_in_with_their_pin_and_are_locked_after_five_wrong_ones,
+    the_kiosk_sees_the_catalogue_and_free_slots_only,
+    kiosk_lookups_are_masked_and_rate_limited,
+    kiosks_pull_no_customer_data_and_may_not_edit_visits,
+    a_booking_is_applied_once_however_often_it_is_pushed,
+    pushes_stop_at_a_gap_and_refuse_other_devices_and_missing_sign_ins,
+    a_visit_follows_its_state_machine,
+    a_full_slot_refuses_the_next_booking,
+    concurrent_pushes_never_overbook_a_slot_nor_apply_a_mutation_twice,
+    the_last_edit_wins_and_the_overwritten_device_is_told,
+    pull_pages_walk_every_record_exactly_once,
+    bad_input_is_a_json_problem_and_changes_nothing,
+    the_openapi_document_lists_every_route,
+);
+
+// ---------------------------------------------------------------------------------------------
+// The app, requests and replies
+// ---------------------------------------------------------------------------------------------
+
+/// A seeded app whose admin API answers to [`ADMIN_TOKEN`].
+struct Lane {
+    app: TestApp,
+}
+
+impl Lane {
+    async fn sqlite() -> Lane {
+        Lane::seeded(app_on(None, Some(ADMIN_TOKEN)).await).await
+    }
+
+    async fn postgres() -> Option<Lane> {
+        let url = postgres_url().await?;
+        Some(Lane::seeded(app_on(Some(&url), Some(ADMIN_TOKEN)).await).await)
+    }
+
+    async fn seeded(app: TestApp) -> Lane {
+        assert!(lane_server::seed::seed_if_empty(&app.db).await.unwrap());
+        Lane { app }
+    }
+
+    async fn send(&self, call: Call) -> Reply {
+        send_to(&self.app.router, call).await
+    }
+
+    async fn scalar(&self, sql: &str) -> String {
+        let row: Option<String> = sqlx::query_scalar(sql).fetch_optional(&self.app.db.pool).await.unwrap();
+        row.unwrap_or_default()
+    }
+
+    async fn count(&self, sql_from_where: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {sql_from_where}")).fetch_one(&self.app.db.pool).await.unwrap()
+    }
+
+    /// Everything a refused request must leave as it was: the rows of every table, and the
+    /// columns that requests update in place.
+    async fn fingerprint(&self) -> BTreeMap<String, String> {
+        let pool = &self.app.db.pool;
+        let mut state = BTreeMap::new();
+        for table in [
+            "devices",
+            "enrolment_codes",
+            "advisor_sessions",
+            "kiosk_lookups",
+            "customers",
+            "vehicles",
+            "appointments",
+            "appointment_services",
+            "visits",
+            "signatures",
+            "record_versions",
+            "applied_mutations",
+            "notices",
+            "audit_log",
+        ] {
+            state.insert(table.to_owned(), common::count(&self.app.db, table).await.to_string());
+        }
+        let rows = |sql: &'static str| async move {
+            let rows: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(pool).await.unwrap();
+            format!("{rows:?}")
+        };
+        state.insert("sync_clock".into(), rows("SELECT 'version', CAST(version AS TEXT) FROM sync_clock").await);
+        state.insert(
+            "devices.state".into(),
+            rows("SELECT id, CAST(last_seq AS TEXT) || ' ' || COALESCE(revoked_at, '-') FROM devices ORDER BY id").await,
+        );
+        state.insert("enrolment_codes.used".into(), rows("SELECT code_sha256, COALESCE(used_at, '-') FROM enrolment_codes ORDER BY code_sha256").await);
+        state.insert("advisor_sessions.ended".into(), rows("SELECT token_sha256, COALESCE(ended_at, '-') FROM advisor_sessions ORDER BY token_sha256").await);
+        state.insert(
+            "advisors.pins".into(),
+            rows("SELECT id, CAST(failed_pins AS TEXT) || ' ' || COALESCE(locked_until, '-') FROM advisors ORDER BY id").await,
+        );
+        state.insert("appointments.status".into(), rows("SELECT id, status FROM appointments ORDER BY id").await);
+        state.insert("visits.body".into(), rows("SELECT id, body FROM visits ORDER BY id").await);
+        state
+    }
+
+    async fn assert_unchanged(&self, before: &BTreeMap<String, String>, what: &str) {
+        let after = self.fingerprint().await;
+        for (key, value) in before {
+            assert_eq!(&after[key], value, "{what} changed `{key}`");
+        }
+    }
+
+    /// The local day of the seeded appointments.
+    async fn demo_day(&self) -> NaiveDate {
+        let slot = self.scalar("SELECT slot_start FROM appointments WHERE id = 'demo-appt-0'").await;
+        slot.parse::<DateTime<Utc>>().unwrap().with_timezone(&SHANGHAI).date_naive()
+    }
+
+    /// A slot on the first open day after the demo day, where nothing is booked yet.
+    async fn quiet_slot(&self, local_time: &str) -> DateTime<Utc> {
+        let mut day = self.demo_day().await + Duration::days(1);
+        if day.weekday() == Weekday::Sun {
+            day += Duration::days(1);
+        }
+        let time = NaiveTime::parse_from_str(local_time, "%H:%M").unwrap();
+        day.and_time(time).and_local_timezone(SHANGHAI).single().unwrap().with_timezone(&Utc)
+    }
+}
+
+/// A request being built: `Call::get(uri).bearer(token)`.
+struct Call {
+    method: Method,
+    uri: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Call {
+    fn get(uri: &str) -> Call {
+        Call { method: Method::GET, uri: uri.to_owned(), headers: Vec::new(), body: Vec::new() }
+    }
+
+    fn post(uri: &str, body: &Value) -> Call {
+        Call::post_raw(uri, serde_json::to_vec(body).unwrap()).header("content-type", "application/json")
+    }
+
+    /// A POST with exactly these bytes and no content type.
+    fn post_raw(uri: &str, body: Vec<u8>) -> Call {
+        Call { method: Method::POST, uri: uri.to_owned(), headers: Vec::new(), body }
+    }
+
+    fn header(mut self, name: &str, value: &str) -> Call {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    fn bearer(self, token: &str) -> Call {
+        self.header("authorization", &format!("Bearer {token}"))
+    }
+
+    fn admin(self) -> Call {
+        self.bearer(ADMIN_TOKEN)
+    }
+
+    /// As this device: its token, and its advisor session if one is signed in.
+    fn by(self, device: &Device) -> Call {
+        let call = self.bearer(&device.token);
+        match &device.session {
+            Some(session) => call.header("lane-advisor-session", session),
+            None => call,
+        }
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    content_type: String,
+    text: String,
+    json: Value,
+}
+
+async fn send_to(router: &axum::Router, call: Call) -> Reply {
+    let mut request = Request::builder().method(call.method).uri(&call.uri);
+    for (name, value) in &call.headers {
+        request = request.header(name, value);
+    }
+    let response = router.clone().oneshot(request.body(Body::from(call.body)).unwrap()).await.unwrap();
+    let status = response.status();
+    let content_type = response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let text = String::from_utf8(body_bytes(response).await).unwrap();
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Reply { status, content_type, text, json }
+}
+
+impl Reply {
+    #[track_caller]
+    fn expect(&self, status: StatusCode) -> &Value {
+        assert_eq!(self.status, status, "{}", self.text);
+        &self.json
+    }
+
+    /// A JSON problem with this status and code, and a message a person can act on.
+    #[track_caller]
+    fn expect_problem(&self, status: StatusCode, code: &str) -> &str {
+        assert_eq!(self.status, status, "{}", self.text);
+        assert_eq!(self.content_type, "application/json", "{}", self.text);
+        let problem = self.json.as_object().unwrap_or_else(|| panic!("not a JSON object: {}", self.text));
+        assert_eq!(problem.keys().collect::<Vec<_>>(), ["code", "message"], "{}", self.text);
+        assert_eq!(problem["code"], code, "{}", self.text);
+        let message = problem["message"].as_str().unwrap();
+        assert!(!message.trim().is_empty(), "{}", self.text);
+        message
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Devices, advisors, sync
+// ---------------------------------------------------------------------------------------------
+
+/// An enrolled device, and on a tablet the advisor session it sends along, if any.
+#[derive(Clone)]
+struct Device {
+    id: String,
+    token: String,
+    session: Option<String>,
+}
+
+async fn enrolment_code(lane: &Lane, kind: &str, name: &str) -> String {
+    let reply = lane.send(Call::post("/api/admin/enrolment-codes", &json!({ "kind": kind, "name": name })).admin()).await;
+    reply.expect(StatusCode::CREATED)["code"].as_str().unwrap().to_owned()
+}
+
+async fn enrol(lane: &Lane, kind: &str) -> Device {
+    let code = enrolment_code(lane, kind, &format!("Test {kind}")).await;
+    let reply = lane.send(Call::post("/api/devices/enrol", &json!({ "code": code }))).await;
+    let enrolment = reply.expect(StatusCode::CREATED);
+    assert_eq!(enrolment["kind"], kind);
+    Device { id: enrolment["device"].as_str().unwrap().to_owned(), token: enrolment["token"].as_str().unwrap().to_owned(), session: None }
+}
+
+async fn sign_in(lane: &Lane, tablet: &Device, advisor: &str, pin: &str) -> Reply {
+    lane.send(Call::post("/api/advisors/sign-in", &json!({ "advisor": advisor, "pin": pin })).by(tablet)).await
+}
+
+/// A tablet with `advisor` signed in.
+async fn tablet_for(lane: &Lane, advisor: &str, pin: &str) -> Device {
+    let mut tablet = enrol(lane, "tablet").await;
+    let reply = sign_in(lane, &tablet, advisor, pin).await;
+    tablet.session = Some(reply.expect(StatusCode::CREATED)["token"].as_str().unwrap().to_owned());
+    tablet
+}
+
+fn mutation(device: &Device, seq: u64, change: Change) -> Mutation {
+    Mutation {
+        id: MutationId::parse(&uuid::Uuid::new_v4().to_string()).unwrap(),
+        device: DeviceId::parse(&device.id).unwrap(),
+        seq,
+        at: Utc::now(),
+        change,
+    }
+}
+
+async fn push(lane: &Lane, device: &Device, mutations: &[Mutation]) -> Reply {
+    lane.send(Call::post("/api/sync/push", &json!({ "mutations": mutations })).by(device)).await
+}
+
+/// Pushes and returns the results, which must cover the whole batch.
+async fn push_all(lane: &Lane, device: &Device, mutations: &[Mutation]) -> Vec<Value> {
+    let reply = push(lane, device, mutations).await;
+    let results = reply.expect(StatusCode::OK)["results"].as_array().unwrap().clone();
+    assert_eq!(results.len(), mutations.len(), "{}", reply.text);
+    results
+}
+
+async fn pull(lane: &Lane, device: &Device, cursor: u64, limit: u32) -> Value {
+    lane.send(Call::get(&format!("/api/sync/pull?cursor={cursor}&limit={limit}")).by(device)).await.expect(StatusCode::OK).clone()
+}
+
+#[track_caller]
+fn assert_applied(result: &Value) {
+    assert_eq!(result["outcome"], "applied", "{result}");
+}
+
+#[track_caller]
+fn assert_rejected(result: &Value, code: &str) {
+    assert_eq!(result["outcome"], "rejected", "{result}");
+    assert_eq!(result["reason"]["code"], code, "{result}");
+    assert!(!result["reason"]["message"].as_str().unwrap().is_empty(), "{result}");
+}
+
+/// A valid booking of `slot`; `n` makes the customer, car and codes distinct.
+fn booking(slot: DateTime<Utc>, n: u32) -> BookingRequest {
+    let random = *uuid::Uuid::new_v4().as_bytes();
+    BookingRequest {
+        appointment: AppointmentId::parse(&uuid::Uuid::new_v4().to_string()).unwrap(),
+        code: ConfirmationCode::from_random(random[..6].try_into().unwrap()),
+        name: format!("Test Customer {n}"),
+        phone: format!("1390000{n:04}"),
+        email: None,
+        language: Language::English,
+        plate: format!("沪G{n:05}"),
+        vin: None,
+        make: "Volkswagen".into(),
+        model: "Golf".into(),
+        year: Some(2020),
+        services: vec![ServiceTypeId::parse("svc-oil").unwrap()],
+        slot_start: slot,
+        transport: Transport::Wait,
+        concerns: "Noise from the front".into(),
+    }
+}
+
+fn check_in(visit: &str, appointment: &str) -> Change {
+    Change::CheckIn(CheckIn {
+        visit: VisitId::parse(visit).unwrap(),
+        arrival: Arrival::Booked(AppointmentId::parse(appointment).unwrap()),
+        transport: Transport::Wait,
+        concerns: Concerns::parse("Service due").unwrap(),
+        key_tag: None,
+    })
+}
+
+fn edit_diagnosis(visit: &str, base: u64, text: &str) -> Change {
+    Change::EditVisit { visit: VisitId::parse(visit).unwrap(), base, edit: VisitEdit::Diagnosis(text.into()) }
+}
+
+fn advance(visit: &str, to: VisitState) -> Change {
+    Change::AdvanceVisit { visit: VisitId::parse(visit).unwrap(), to }
+}
+
+fn record_types(page: &Value) -> BTreeSet<String> {
+    page["records"].as_array().unwrap().iter().map(|r| r["record"]["type"].as_str().unwrap().to_owned()).collect()
+}
+
+/// The bytes gzip-compressed, by the same tower-http layer the server compresses with.
+async fn gzip(bytes: Vec<u8>) -> Vec<u8> {
+    let service = tower::ServiceBuilder::new().layer(tower_http::compression::CompressionLayer::new().compress_when(tower_http::compression::predicate::SizeAbove::new(0))).service_fn(move |_: Request<Body>| {
+        let bytes = bytes.clone();
+        async move { Ok::<_, std::convert::Infallible>(axum::http::Response::new(Body::from(bytes))) }
+    });
+    let response = service.oneshot(Request::get("/").header(header::ACCEPT_ENCODING, "gzip").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+    http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes().to_vec()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Enrolment and revocation
+// ---------------------------------------------------------------------------------------------
+
+async fn enrolment_codes_are_one_time_and_revocation_locks_the_device_out(lane: Lane) {
+    let code = enrolment_code(&lane, "tablet", "Tablet 3").await;
+    assert_eq!(code.len(), 9, "{code}");
+    assert_eq!(&code[4..5], "-", "{code}");
+
+    // Typed in lower case and without the dash, as people do.
+    let typed = code.replace('-', "").to_lowercase();
+    let reply = lane.send(Call::post("/api/devices/enrol", &json!({ "code": typed }))).await;
+    let enrolment = reply.expect(StatusCode::CREATED).clone();
+    assert_eq!(enrolment["kind"], "tablet");
+    assert_eq!(enrolment["name"], "Tablet 3");
+    let tablet = Device { id: enrolment["device"].as_str().unwrap().into(), token: enrolment["token"].as_str().unwrap().into(), session: None };
+    assert_eq!(lane.count(&format!("audit_log WHERE action = 'device.enrolled' AND record_id = '{}'", tablet.id)).await, 1);
+    // Only the token's digest is stored.
+    assert_eq!(lane.count(&format!("devices WHERE token_sha256 = '{}'", tablet.token)).await, 0);
+
+    // The token works.
+    lane.send(Call::get("/api/kiosk/catalogue").by(&tablet)).await.expect(StatusCode::OK);
+    lane.send(Call::get("/api/sync/pull").by(&tablet)).await.expect(StatusCode::OK);
+
+    // The code is one-time, however it is typed.
+    let before = lane.fingerprint().await;
+    for again in [code.clone(), typed] {
+        let reply = lane.send(Call::post("/api/devices/enrol", &json!({ "code": again }))).await;
+        reply.expect_problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_enrolment_code");
+    }
+    let reply = lane.send(Call::post("/api/devices/enrol", &json!({ "code": "AAAA-AAAA" }))).await;
+    reply.expect_problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_enrolment_code");
+    lane.assert_unchanged(&before, "re-using an enrolment code").await;
+
+    // An expired code is refused too.
+    let expired = enrolment_code(&lane, "kiosk", "Old kiosk").await;
+    sqlx::query("UPDATE enrolment_codes SET expires_at = '2020-01-01T00:00:00.000Z' WHERE used_at IS NULL").execute(&lane.app.db.pool).await.unwrap();
+    let before = lane.fingerprint().await;
+    let reply = lane.send(Call::post("/api/devices/enrol", &json!({ "code": expired }))).await;
+    reply.expect_problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_enrolment_code");
+    lane.assert_unchanged(&before, "an expired enrolment code").await;
+
+    // A session signed in on the tablet ends with the revocation.
+    let session = sign_in(&lane, &tablet, "adv-1", "1111").await.expect(StatusCode::CREATED)["token"].as_str().unwrap().to_owned();
+    let signed_in = Device { session: Some(session), ..tablet.clone() };
+    let kiosk = enrol(&lane, "kiosk").await;
+
+    // Revoking an unknown device is a 404 and changes nothing.
+    let before = lane.fingerprint().await;
+    lane.send(Call::post_raw("/api/admin/devices/no-such-device/revoke", Vec::new()).admin())
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, "not_found");
+    lane.assert_unchanged(&before, "revoking an unknown device").await;
+
+    let reply = lane.send(Call::post_raw(&format!("/api/admin/devices/{}/revoke", tablet.id), Vec::new()).admin()).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
+    assert_eq!(lane.count(&format!("audit_log WHERE action = 'device.revoked' AND record_id = '{}'", tablet.id)).await, 1);
+    assert_eq!(lane.count(&format!("advisor_sessions WHERE device_id = '{}' AND ended_at IS NULL", tablet.id)).await, 0);
+
+    // The revoked token is refused everywhere, with a code of its own; nothing is written.
+    let before = lane.fingerprint().await;
+    for call in [
+        Call::get("/api/kiosk/catalogue").by(&tablet),
+        Call::get("/api/sync/pull").by(&tablet),
+        Call::post("/api/sync/push", &json!({ "mutations": [] })).by(&signed_in),
+        Call::post("/api/advisors/sign-in", &json!({ "advisor": "adv-1", "pin": "1111" })).by(&tablet),
+    ] {
+        lane.send(call).await.expect_problem(StatusCode::UNAUTHORIZED, "device_revoked");
+    }
+    // Revoking twice: there is no unrevoked device of that id.
+    lane.send(Call::post_raw(&format!("/api/admin/devices/{}/revoke", tablet.id), Vec::new()).admin())
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, "not_found");
+    lane.assert_unchanged(&before, "a revoked device's requests").await;
+
+    // The other device is unaffected.
+    lane.send(Call::get("/api/kiosk/catalogue").by(&kiosk)).await.expect(StatusCode::OK);
+
+    // The admin's list shows both, the revoked one with the time.
+    let list = lane.send(Call::get("/api/admin/devices").admin()).await.expect(StatusCode::OK).clone();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let listed = |id: &str| list.iter().find(|d| d["id"] == id).unwrap_or_else(|| panic!("{id} not listed: {list:?}")).clone();
+    let revoked = listed(&tablet.id);
+    assert_eq!(revoked["kind"], "tablet");
+    assert_eq!(revoked["name"], "Tablet 3");
+    let revoked_at: DateTime<Utc> = revoked["revoked_at"].as_str().expect("revoked_at is set").parse().unwrap();
+    assert!(revoked_at <= Utc::now());
+    assert!(revoked["enrolled_at"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap() <= revoked_at);
+    assert_eq!(listed(&kiosk.id)["revoked_at"], Value::Null);
+    assert_eq!(listed(&kiosk.id)["kind"], "kiosk");
+}
+
+async fn the_admin_api_needs_the_configured_token(lane: Lane) {
+    let tablet = enrol(&lane, "tablet").await;
+    let admin_calls = |bearer: Option<&str>| {
+        let calls = [
+            Call::post("/api/admin/enrolment-codes", &json!({ "kind": "kiosk", "name": "Lobby" })),
+            Call::get("/api/admin/devices"),
+            Call::post_raw(&format!("/api/admin/devices/{}/revoke", tablet.id), Vec::new()),
+        ];
+        calls.map(|call| match bearer {
+            Some(token) => call.bearer(token),
+            None => call,
+        })
+    };
+
+    let before = lane.fingerprint().await;
+    // A wrong token, no token, a device's token: 401.
+    for bearer in [Some("wrong-admin-token"), None, Some(tablet.token.as_str()), Some("")] {
+        for call in admin_calls(bearer) {
+            lane.send(call).await.expect_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+        }
+    }
+    // A server started without LANE_ADMIN_TOKEN has no admin API at all, whatever is sent.
+    let without_admin = lane.app.router_with_admin_token(None);
+    for bearer in [Some(ADMIN_TOKEN), Some("anything"), None] {
+        for call in admin_calls(bearer) {
+            send_to(&without_admin, call).await.expect_problem(StatusCode::FORBIDDEN, "forbidden");
+        }
+    }
+    // An empty admin token (`LANE_ADMIN_TOKEN=` or `--admin-token ""`) disables the admin API;
+    // it must not admit an empty bearer token.
+    for configured in ["", "  "] {
+        let misconfigured = lane.app.router_with_admin_token(Some(configured));
+        for bearer in [Some(""), Some(configured), Some("x"), None] {
+            for call in admin_calls(bearer) {
+                send_to(&misconfigured, call).await.expect_problem(StatusCode::FORBIDDEN, "forbidden");
+            }
+        }
+    }
+    lane.assert_unchanged(&before, "refused admin calls").await;
+
+    // A name is 1 to 60 characters.
+    for name in ["", "   ", "x".repeat(61).as_str()] {
+        let reply = lane.send(Call::post("/api/admin/enrolment-codes", &json!({ "kind": "kiosk", "name": name })).admin()).await;
+        reply.expect_problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    }
+    let reply = lane.send(Call::post("/api/admin/enrolment-codes", &json!({ "kind": "phone", "name": "Mine" })).admin()).await;
+    reply.expect_problem(StatusCode::BAD_REQUEST, "bad_request");
+    lane.assert_unchanged(&before, "invalid enrolment codes").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Tokens
+// ---------------------------------------------------------------------------------------------
+
+async fn device_endpoints_refuse_a_missing_or_unknown_token(lane: Lane) {
+    let kiosk = enrol(&lane, "kiosk").await;
+    let before = lane.fingerprint().await;
+    let authorizations = [
+        None,
+        Some("Bearer".to_owned()),
+        Some("Bearer ".to_owned()),
+        Some("Bearer not-a-token".to_owned()),
+        Some(format!("Basic {}", kiosk.token)),
+        Some(format!("bearer{}", kiosk.token)),
+        Some(format!("Bearer {}x", kiosk.token)),
+        Some(ADMIN_TOKEN.to_owned()),
+        Some(format!("Bearer {ADMIN_TOKEN}")),
+    ];
+    for authorization in &authorizations {
+        let calls = [
+            Call::get("/api/sync/pull"),
+            Call::get("/api/kiosk/catalogue"),
+            Call::get("/api/kiosk/slots?day=2026-11-24"),
+            Call::post("/api/kiosk/lookup", &json!({ "by": "code", "code": "K7M4QX" })),
+            Call::post("/api/sync/push", &json!({ "mutations": [] })),
+            Call::post("/api/advisors/sign-in", &json!({ "advisor": "adv-1", "pin": "1111" })),
+            Call::post_raw("/api/advisors/sign-out", Vec::new()),
+        ];
+        for call in calls {
+            let uri = call.uri.clone();
+            let call = match authorization {
+                Some(value) => call.header("authorization", value),
+                None => call,
+            };
+            let reply = lane.send(call).await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{uri} with {authorization:?}: {}", reply.text);
+            reply.expect_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+        }
+    }
+    lane.assert_unchanged(&before, "requests without a valid token").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Advisor PINs
+// ---------------------------------------------------------------------------------------------
+
+async fn advisors_sign_in_with_their_pin_and_are_locked_after_five_wrong_ones(lane: Lane) {
+    let tablet = enrol(&lane, "tablet").await;
+
+    let session = sign_in(&lane, &tablet, "adv-1", "1111").await.expect(StatusCode::CREATED).clone();
+    assert_eq!(session["advisor"], "adv-1");
+    assert!(session["token"].as_str().unwrap().len() >= 32);
+    let expires: DateTime<Utc> = session["expires_at"].as_str().unwrap().parse().unwrap();
+    assert!(expires > Utc::now() + Duration::hours(1));
+    assert_eq!(lane.count("audit_log WHERE action = 'advisor.signed_in' AND advisor_id = 'adv-1'").await, 1);
+
+    // Wrong PINs count down; each is refused without a session or an audit entry.
+    let rows = |state: &BTreeMap<String, String>| {
+        let mut state = state.clone();
+        state.remove("advisors.pins");
+        state
+    };
+    let before = lane.fingerprint().await;
+    for (pin, left) in [("1111", 4), ("0000", 3), ("12", 2), ("11111", 1)] {
+        let reply = sign_in(&lane, &tablet, "adv-2", pin).await;
+        let message = reply.expect_problem(StatusCode::UNAUTHORIZED, "wrong_pin");
+        assert!(message.contains(&format!("{left} attempts left")), "{message}");
+    }
+    assert_eq!(rows(&lane.fingerprint().await), rows(&before), "a wrong PIN adds no session and no audit entry");
+    assert_eq!(lane.scalar("SELECT CAST(failed_pins AS TEXT) FROM advisors WHERE id = 'adv-2'").await, "4");
+
+    // The fifth locks the advisor, and the lock is in the audit log.
+    let audit = lane.count("audit_log").await;
+    let reply = sign_in(&lane, &tablet, "adv-2", "9999").await;
+    let message = reply.expect_problem(StatusCode::LOCKED, "pin_locked");
+    assert!(message.contains("locked until"), "{message}");
+    assert_eq!(lane.count("audit_log").await, audit + 1);
+    assert_eq!(lane.count("audit_log WHERE action = 'advisor.locked' AND advisor_id = 'adv-2' AND record_id = 'adv-2'").await, 1);
+    let until: DateTime<Utc> = lane.scalar("SELECT locked_until FROM advisors WHERE id = 'adv-2'").await.parse().unwrap();
+    assert!(until > Utc::now() + Duration::minutes(10));
+
+    // While locked even the right PIN is refused, on this tablet or another; nothing changes.
+    let other = enrol(&lane, "tablet").await;
+    let before = lane.fingerprint().await;
+    for (device, pin) in [(&tablet, "2222"), (&other, "2222"), (&tablet, "0000")] {
+        sign_in(&lane, device, "adv-2", pin).await.expect_problem(StatusCode::LOCKED, "pin_locked");
+    }
+    lane.assert_unchanged(&before, "sign-ins of a locked advisor").await;
+
+    // The others are not locked out by it.
+    sign_in(&lane, &other, "adv-3", "3333").await.expect(StatusCode::CREATED);
+
+    // A kiosk never signs advisors in, not even with the right PIN.
+    let kiosk = enrol(&lane, "kiosk").await;
+    let before = lane.fingerprint().await;
+    sign_in(&lane, &kiosk, "adv-4", "4444").await.expect_problem(StatusCode::FORBIDDEN, "forbidden");
+    sign_in(&lane, &kiosk, "adv-4", "0000").await.expect_problem(StatusCode::FORBIDDEN, "forbidden");
+    lane.assert_unchanged(&before, "a kiosk signing in").await;
+
+    // Signing out ends the session: it no longer lets the tablet push.
+    let mut signed_in = tablet.clone();
+    signed_in.session = Some(session["token"].as_str().unwrap().to_owned());
+    let reply = lane.send(Call::post_raw("/api/advisors/sign-out", Vec::new()).by(&signed_in)).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
+    let before = lane.fingerprint().await;
+    push(&lane, &signed_in, &[]).await.expect_problem(StatusCode::FORBIDDEN, "sign_in_required");
+    lane.send(Call::post_raw("/api/advisors/sign-out", Vec::new()).by(&signed_in))
+        .await
+        .expect_problem(StatusCode::FORBIDDEN, "sign_in_required");
+    lane.assert_unchanged(&before, "an ended session").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. The kiosk
+// ---------------------------------------------------------------------------------------------
+
+async fn the_kiosk_sees_the_catalogue_and_free_slots_only(lane: Lane) {
+    let kiosk = enrol(&lane, "kiosk").await;
+    let catalogue = lane.send(Call::get("/api/kiosk/catalogue").by(&kiosk)).await.expect(StatusCode::OK).clone();
+    let ids: BTreeSet<&str> = catalogue.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, BTreeSet::from(["svc-oil", "svc-10k", "svc-brakes", "svc-tyres", "svc-ac", "svc-diag"]));
+
+    let day = lane.demo_day().await;
+    let slots = lane.send(Call::get(&format!("/api/kiosk/slots?day={day}")).by(&kiosk)).await.expect(StatusCode::OK).clone();
+    assert_eq!(slots["day"], day.to_string());
+    let now = Utc::now();
+    let opens = day.and_hms_opt(8, 0, 0).unwrap().and_local_timezone(SHANGHAI).unwrap().with_timezone(&Utc);
+    let mut previous = None;
+    for slot in slots["slots"].as_array().unwrap() {
+        let start: DateTime<Utc> = slot["start"].as_str().unwrap().parse().unwrap();
+        assert!(start > now, "a past slot is offered: {slot}");
+        assert_eq!((start - opens).num_minutes() % 30, 0, "{slot}");
+        assert!((1..=3).contains(&slot["room"].as_u64().unwrap()), "{slot}");
+        assert!(previous.is_none_or(|p| p < start), "slots are earliest first");
+        previous = Some(start);
+    }
+    // The day after is entirely in the future: every slot of its hours with room is offered.
+    let next = lane.quiet_slot("08:00").await.with_timezone(&SHANGHAI).date_naive();
+    let slots = lane.send(Call::get(&format!("/api/kiosk/slots?day={next}")).by(&kiosk)).await.expect(StatusCode::OK).clone();
+    let expected = if next.weekday() == Weekday::Sat { 16 } else { 20 };
+    assert_eq!(slots["slots"].as_array().unwrap().len(), expected, "{slots}");
+    assert!(slots["slots"].as_array().unwrap().iter().all(|s| s["room"] == 3), "{slots}");
+
+    // A closed day (Sunday), and a day long past: no slots, same shape.
+    let mut sunday = day;
+    while sunday.weekday() != Weekday::Sun {
+        sunday += Duration::days(1);
+    }
+    for closed in [sunday, day - Duration::days(400)] {
+        let slots = lane.send(Call::get(&format!("/api/kiosk/slots?day={closed}")).by(&kiosk)).await.expect(StatusCode::OK).clone();
+        assert_eq!(slots, json!({ "day": closed.to_string(), "slots": [] }));
+    }
+
+    // The day is required, as a date, and nothing else is taken.
+    for query in ["", "?day=tomorrow", "?day=2026-02-30", format!("?day={day}&advisor=adv-1").as_str()] {
+        lane.send(Call::get(&format!("/api/kiosk/slots{query}")).by(&kiosk)).await.expect_problem(StatusCode::BAD_REQUEST, "bad_request");
+    }
+}
+
+async fn kiosk_lookups_are_masked_and_rate_limited(lane: Lane) {
+    let kiosk = enrol(&lane, "kiosk").await;
+    let code = lane.scalar("SELECT confirmation_code FROM appointments WHERE id = 'demo-appt-0'").await;
+    let lookup = |body: Value| Call::post("/api/kiosk/lookup", &body).by(&kiosk);
+
+    let by_code = lane.send(lookup(json!({ "by": "code", "code": code.to_lowercase() }))).await;
+    let booking = by_code.expect(StatusCode::OK)["booking"].clone();
+    assert_eq!(booking["appointment"], "demo-appt-0");
+    assert_eq!(booking["code"], code);
+    assert_eq!(booking["name_masked"], "王*");
+    assert_eq!(booking["plate_masked"], "•••345");
+    assert_eq!(booking["advisor_name"], "Li Na");
+    assert_eq!(booking["services"], json!(["svc-10k"]));
+    for secret in ["13800138001", "王芳", "沪A12345", "A12345", "demo-cust", "demo-veh", "Passat", "保养到期"] {
+        assert!(!by_code.text.contains(secret), "the kiosk's answer shows {secret}: {}", by_code.text);
+    }
+
+    // By plate, as typed with a space, and the phone's last four digits.
+    let by_plate = lane.send(lookup(json!({ "by": "plate", "plate": "沪a 12345", "phone_last4": "8001" }))).await;
+    assert_eq!(by_plate.expect(StatusCode::OK)["booking"], booking);
+    assert!(!by_plate.text.contains("13800138001"));
+
+    // A miss has the same shape, and is counted.
+    let before = lane.count("kiosk_lookups WHERE hit = FALSE").await;
+    let misses = [
+        json!({ "by": "code", "code": "AAAAAA" }),
+        json!({ "by": "code", "code": "not a code" }),
+        json!({ "by": "plate", "plate": "沪A12345", "phone_last4": "0000" }),
+        json!({ "by": "plate", "plate": "沪A12345", "phone_last4": "80a1" }),
+        json!({ "by": "plate", "plate": "沪A12345", "phone_last4": "%" }),
+        json!({ "by": "plate", "plate": "沪B67890", "phone_last4": "8001" }),
+    ];
+    for miss in &misses {
+        let reply = lane.send(lookup(miss.clone())).await;
+        assert_eq!(reply.json, json!({ "booking": null }), "{miss}");
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    assert_eq!(lane.count("kiosk_lookups WHERE hit = FALSE").await, before + misses.len() as i64);
+
+    // A tablet sees bookings through sync, not through lookups.
+    let tablet = enrol(&lane, "tablet").await;
+    let before = lane.fingerprint().await;
+    let reply = lane.send(Call::post("/api/kiosk/lookup", &json!({ "by": "code", "code": code })).by(&tablet)).await;
+    reply.expect_problem(StatusCode::FORBIDDEN, "forbidden");
+    lane.assert_unchanged(&before, "a tablet's lookup").await;
+
+    // The tenth miss within the window is the last one answered.
+    for n in misses.len()..10 {
+        let reply = lane.send(lookup(json!({ "by": "code", "code": "AAAAAA" }))).await;
+        assert_eq!(reply.expect(StatusCode::OK), &json!({ "booking": null }), "miss {n}");
+    }
+    let before = lane.fingerprint().await;
+    for body in [json!({ "by": "code", "code": "CCCCCC" }), json!({ "by": "code", "code": code })] {
+        lane.send(lookup(body)).await.expect_problem(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    }
+    lane.assert_unchanged(&before, "rate-limited lookups").await;
+
+    // The limit is the kiosk's own: another kiosk still finds bookings.
+    let other = enrol(&lane, "kiosk").await;
+    let reply = lane.send(Call::post("/api/kiosk/lookup", &json!({ "by": "code", "code": code })).by(&other)).await;
+    assert_eq!(reply.expect(StatusCode::OK)["booking"]["appointment"], "demo-appt-0");
+}
+
+async fn kiosks_pull_no_customer_data_and_may_not_edit_visits(lane: Lane) {
+    let kiosk = enrol(&lane, "kiosk").await;
+
+    // A kiosk books (its own customer is created), but never pulls a customer back.
+    let slot = lane.quiet_slot("10:00").await;
+    let results = push_all(&lane, &kiosk, &[mutation(&kiosk, 1, Change::BookAppointment(booking(slot, 1)))]).await;
+    assert_applied(&results[0]);
+    assert_eq!(results[0]["receipt"]["type"], "booked");
+
+    let page = pull(&lane, &kiosk, 0, 1000).await;
+    assert_eq!(page["more"], false);
+    assert_eq!(record_types(&page), BTreeSet::from(["advisor".to_owned(), "service_type".to_owned()]));
+    assert_eq!(page["records"].as_array().unwrap().len(), 10, "4 advisors and 6 services");
+    assert_eq!(page["last_seq"], 1);
+    for secret in ["13800138001", "13900000001", "王芳", "沪A12345", "Test Customer"] {
+        assert!(!page.to_string().contains(secret), "a kiosk pulled {secret}");
+    }
+
+    // A kiosk may book and check in, nothing else: the rest is answered, refused, and recorded
+    // as answered so it is not sent again; the visit is untouched.
+    let tablet = tablet_for(&lane, "adv-1", "1111").await;
+    assert_applied(&push_all(&lane, &tablet, &[mutation(&tablet, 1, check_in("visit-k", "demo-appt-0"))]).await[0]);
+    let before = lane.fingerprint().await;
+    let refused = [
+        mutation(&kiosk, 2, edit_diagnosis("visit-k", 0, "Written on a kiosk")),
+        mutation(&kiosk, 3, advance("visit-k", VisitState::WalkAroundDone)),
+    ];
+    let results = push_all(&lane, &kiosk, &refused).await;
+    for result in &results {
+        assert_rejected(result, "forbidden");
+    }
+    let after = lane.fingerprint().await;
+    assert_eq!(after["visits.body"], before["visits.body"]);
+    assert_eq!(after["audit_log"], before["audit_log"]);
+    assert_eq!(after["record_versions"], before["record_versions"]);
+    assert_eq!(after["applied_mutations"], (before["applied_mutations"].parse::<i64>().unwrap() + 2).to_string());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Sync
+// ---------------------------------------------------------------------------------------------
+
+async fn a_booking_is_applied_once_however_often_it_is_pushed(lane: Lane) {
+    let tablet = tablet_for(&lane, "adv-1", "1111").await;
+    let slot = lane.quiet_slot("11:30").await;
+    let request = booking(slot, 7);
+    let batch = [mutation(&tablet, 1, Change::BookAppointment(request.clone()))];
+
+    let reply = push(&lane, &tablet, &batch).await;
+    let first = reply.expect(StatusCode::OK).clone();
+    assert_eq!(first["last_seq"], 1);
+    let result = &first["results"][0];
+    assert_eq!(result["id"], batch[0].id.as_str());
+    assert_eq!(result["seq"], 1);
+    assert_applied(result);
+    assert_eq!(result["receipt"]["type"], "booked");
+    let advisor = result["receipt"]["advisor"].as_str().unwrap().to_owned();
+    assert!(advisor.starts_with("adv-"), "{result}");
+    assert!(!result["receipt"]["advisor_name"].as_str().unwrap().is_empty());
+
+    let id = request.appointment.as_str();
+    assert_eq!(lane.count(&format!("appointments WHERE id = '{id}' AND status = 'booked' AND advisor_id = '{advisor}'")).await, 1);
+    assert_eq!(lane.count(&format!("audit_log WHERE action = 'appointment.booked' AND record_id = '{id}' AND advisor_id = 'adv-1'")).await, 1);
+    assert_eq!(lane.count(&format!("customers WHERE phone = '{}'", request.phone)).await, 1);
+
+    // The same batch again, as after a lost answer: the same answers, nothing doubled.
+    let before = lane.fingerprint().await;
+    for _ in 0..2 {
+        let again = push(&lane, &tablet, &batch).await.expect(StatusCode::OK).clone();
+        assert_eq!(again, first);
+    }
+    lane.assert_unchanged(&before, "a repeated push").await;
+
+    // The tablet pulls its booking back, with the advisor the server chose.
+    let page = pull(&lane, &tablet, 0, 1000).await;
+    let booked = page["records"].as_array().unwrap().iter().find(|r| r["record"]["id"] == id).expect("the booking is pulled");
+    assert_eq!(booked["record"]["type"], "appointment");
+    assert_eq!(booked["record"]["advisor"], advisor.as_str());
+    assert_eq!(booked["record"]["status"], "booked");
+    assert_eq!(page["last_seq"], 1);
+
+    // The same booking under a new mutation id is refused as existing, not booked twice.
+    let results = push_all(&lane, &tablet, &[mutation(&tablet, 2, Change::BookAppointment(request.clone()))]).await;
+    assert_rejected(&results[0], "already_exists");
+    assert_eq!(lane.count(&format!("appointments WHERE id = '{id}'")).await, 1);
+
+    // A slot in the past, and a time that is not a slot start, are refused.
+    let past = booking(lane.quiet_slot("11:00").await - Duration::days(30), 8);
+    let mut off_grid = booking(lane.quiet_slot("11:10").await, 9);
+    off_grid.services = vec![ServiceTypeId::parse("svc-ac").unwrap()];
+    let mut unknown_service = booking(slot, 10);
+    unknown_service.services = vec![ServiceTypeId::parse("svc-nope").unwrap()];
+    let mut invalid = booking(slot, 11);
+    invalid.phone = "12".into();
+    invalid.make = " ".into();
+    let before = lane.fingerprint().await;
+    let results = push_all(
+        &lane,
+        &tablet,
+        &[
+            mutation(&tablet, 3, Change::BookAppointment(past)),
+            mutation(&tablet, 4, Change::BookAppointment(off_grid)),
+            mutation(&tablet, 5, Change::BookAppointment(unknown_service)),
+            mutation(&tablet, 6, Change::BookAppointment(invalid)),
+        ],
+    )
+    .await;
+    assert_rejected(&results[0], "slot_full");
+    assert_rejected(&results[1], "invalid");
+    assert_rejected(&results[2], "invalid");
+    assert_rejected(&results[3], "invalid");
+    let message = results[3]["reason"]["message"].as_str().unwrap();
+    assert!(message.contains("make"), "every field to fix is named: {message}");
+    let after = lane.fingerprint().await;
+    for table in ["appointments", "customers", "vehicles", "audit_log", "record_versions"] {
+        assert_eq!(after[table], before[table], "a refused booking wrote to {table}");
+    }
+}
+
+async fn pushes_stop_at_a_gap_and_refuse_other_devices_and_missing_sign_ins(lane: Lane) {
+    let tablet = tablet_for(&lane, "adv-1", "1111").await;
+    let other = tablet_for(&lane, "adv-2", "2222").await;
+
+    // A gap in the numbering: the results stop before it, and nothing after it is applied.
+    let batch = [
+        mutation(&tablet, 1, check_in("visit-gap-1", "demo-appt-0")),
+        mutation(&tablet, 2, edit_diagnosis("visit-gap-1", 0, "Seen at once")),
+        mutation(&tablet, 4, check_in("visit-gap-2", "demo-appt-1")),
+    ];
+    let reply = push(&lane, &tablet, &batch).await.expect(StatusCode::OK).clone();
+    assert_eq!(reply["last_seq"], 2);
+    let results = reply["results"].as_array().unwrap();
+    assert_eq!(results.iter().map(|r| r["seq"].as_u64().unwrap()).collect::<Vec<_>>(), [1, 2]);
+    results.iter().for_each(assert_applied);
+    assert_eq!(lane.count("visits WHERE id = 'visit-gap-2'").await, 0);
+    assert_eq!(lane.scalar("SELECT status FROM appointments WHERE id = 'demo-appt-1'").await, "booked");
+
+    // Only the gap again: no results, nothing recorded.
+    let before = lane.fingerprint().await;
+    let reply = push(&lane, &tablet, &batch[2..]).await.expect(StatusCode::OK).clone();
+    assert_eq!(reply, json!({ "results": [], "last_seq": 2 }));
+    // A number already used by another mutation is a gap too.
+    let reused = [mutation(&tablet, 2, check_in("visit-gap-3", "demo-appt-2"))];
+    assert_eq!(push(&lane, &tablet, &reused).await.expect(StatusCode::OK), &json!({ "results": [], "last_seq": 2 }));
+    lane.assert_unchanged(&before, "mutations after a gap").await;
+
+    // A mutation that names another device refuses the whole batch.
+    let mixed = [mutation(&tablet, 3, check_in("visit-gap-2", "demo-appt-1")), mutation(&other, 4, check_in("visit-gap-4", "demo-appt-2"))];
+    let before = lane.fingerprint().await;
+    push(&lane, &tablet, &mixed).await.expect_problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    push(&lane, &other, &mixed[..1]).await.expect_problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    lane.assert_unchanged(&before, "a push naming another device").await;
+
+    // A tablet without an advisor signed in: nothing is recorded, the outbox waits.
+    let signed_out = Device { session: None, ..tablet.clone() };
+    let foreign_session = Device { session: other.session.clone(), ..tablet.clone() };
+    let made_up = Device { session: Some("not-a-session".into()), ..tablet.clone() };
+    for device in [&signed_out, &foreign_session, &made_up] {
+        push(&lane, device, &mixed[..1]).await.expect_problem(StatusCode::FORBIDDEN, "sign_in_required");
+        push(&lane, device, &[]).await.expect_problem(StatusCode::FORBIDDEN, "sign_in_required");
+    }
+    lane.assert_unchanged(&before, "a push without a sign-in").await;
+    assert_eq!(lane.count("visits WHERE id = 'visit-gap-2'").await, 0);
+
+    // Once signed in, the rest goes through in order.
+    let results = push_all(&lane, &tablet, &mixed[..1]).await;
+    assert_applied(&results[0]);
+    let devices = lane.send(Call::get("/api/admin/devices").admin()).await.expect(StatusCode::OK).clone();
+    let listed = devices.as_array().unwrap().iter().find(|d| d["id"] == tablet.id.as_str()).unwrap().clone();
+    assert_eq!(listed["last_seq"], 3);
+    assert!(listed["last_seen_at"].is_string());
+    assert_eq!(pull(&lane, &tablet, 0, 1).await["last_seq"], 3);
+}
+
+async fn a_visit_follows_its_state_machine(lane: Lane) {
+    let tablet = tablet_for(&lane, "adv-1", "1111").await;
+    let mut seq = 0;
+    let mut next = |change: Change| {
+        seq += 1;
+        mutation(&tablet, seq, change)
+    };
+
+    // Check-in opens the visit and marks the booking arrived.
+    let results = push_all(&lane, &tablet, &[next(check_in("visit-1", "demo-appt-0"))]).await;
+    assert_applied(&results[0]);
+    assert_eq!(lane.scalar("SELECT status FROM appointments WHERE id = 'demo-appt-0'").await, "arrived");
+    assert_eq!(lane.scalar("SELECT state FROM visits WHERE id = 'visit-1'").await, "checked_in");
+    assert_eq!(lane.scalar("SELECT appointment_id FROM visits WHERE id = 'visit-1'").await, "demo-appt-0");
+    assert_eq!(lane.count("audit_log WHERE action = 'visit.checked_in' AND record_id = 'visit-1' AND advisor_id = 'adv-1'").await, 1);
+
+    // The same booking cannot arrive twice, nor the same visit open twice.
+    let before = lane.fingerprint().await;
+    let results = push_all(&lane, &tablet, &[next(check_in("visit-2", "demo-appt-0")), next(check_in("visit-1", "demo-appt-1"))]).await;
+    assert_rejected(&results[0], "invalid_transition");
+    assert_rejected(&results[1], "already_exists");
+    let results = push_all(&lane, &tablet, &[next(check_in("visit-3", "no-such-appointment"))]).await;
+    assert_rejected(&results[0], "not_found");
+    let after = lane.fingerprint().await;
+    for key in ["visits", "visits.body", "appointments.status", "audit_log", "record_versions"] {
+        assert_eq!(after[key], before[key], "a refused check-in changed {key}");
+    }
+
+    // A plain field edit.
+    let results = push_all(&lane, &tablet, &[next(edit_diagnosis("visit-1", 0, "  Front pads worn to 2 mm  "))]).await;
+    assert_applied(&results[0]);
+    let body: Value = serde_json::from_str(&lane.scalar("SELECT body FROM visits WHERE id = 'visit-1'").await).unwrap();
+    assert_eq!(body["diagnosis"], "Front pads worn to 2 mm");
+    let results = push_all(&lane, &tablet, &[next(edit_diagnosis("no-such-visit", 0, "x"))]).await;
+    assert_rejected(&results[0], "not_found");
+
+    // Steps that are not next, or whose conditions are not met, are refused and change nothing.
+    let before = lane.fingerprint().await;
+    let results = push_all(
+        &lane,
+        &tablet,
+        &[
+            next(advance("visit-1", VisitState::Ready)),
+            next(advance("visit-1", VisitState::WrittenUpAndSigned)),
+            next(advance("visit-1", VisitState::CheckedIn)),
+            next(advance("visit-1", VisitState::Delivered)),
+        ],
+    )
+    .await;
+    for result in &results {
+        assert_rejected(result, "invalid_transition");
+    }
+    let after = lane.fingerprint().await;
+    assert_eq!(after["visits.body"], before["visits.body"]);
+    assert_eq!(after["audit_log"], before["audit_log"]);
+
+    let results = push_all(&lane, &tablet, &[next(advance("visit-1", VisitState::WalkAroundDone))]).await;
+    assert_applied(&results[0]);
+    assert_eq!(lane.scalar("SELECT state FROM visits WHERE id = 'visit-1'").await, "walk_around_done");
+
+    // Writing up needs the drop-off readings and the customer's signature.
+    let before = lane.fingerprint().await;
+    let results = push_all(&lane, &tablet, &[next(advance("visit-1", VisitState::WrittenUpAndSigned))]).await;
+    assert_rejected(&results[0], "invalid");
+    assert!(results[0]["reason"]["message"].as_str().unwrap().contains("odometer"), "{}", results[0]);
+    let after = lane.fingerprint().await;
+    assert_eq!(after["visits.body"], before["visits.body"]);
+    assert_eq!(lane.scalar("SELECT state FROM visits WHERE id = 'visit-1'").await, "walk_around_done");
+
+    // What the tablet pulls is the state the server kept.
+    let page = pull(&lane, &tablet, 0, 1000).await;
+    let visit = page["records"].as_array().unwrap().iter().find(|r| r["record"]["id"] == "visit-1").unwrap();
+    assert_eq!(visit["record"]["type"], "visit");
+    assert_eq!(visit["record"]["state"], "walk_around_done");
+    assert_eq!(visit["record"]["diagnosis"], "Front pads worn to 2 mm");
+    assert_eq!(visit["record"]["advisor"], "adv-1");
+    assert_eq!(page["last_seq"], seq);
+}
+
+async fn a_full_slot_refuses_the_next_booking(lane: Lane) {
+    // Capacity 4 a slot with 15 % slack: 3 bookable, 1 per advisor.
+    let tablet = tablet_for(&lane, "adv-1", "1111").await;
+    let slot = lane.quiet_slot("11:00").await;
+    let day = slot.with_timezone(&SHANGHAI).date_naive();
+    let bookings: Vec<Mutation> = (1..=3).map(|n| mutation(&tablet, u64::from(n), Change::BookAppointment(booking(slot, n)))).collect();
+    let results = push_all(&lane, &tablet, &bookings).await;
+    let advisors: BTreeSet<&str> = results
+        .iter()
+        .map(|r| {
+            assert_applied(r);
+            r["receipt"]["advisor"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(advisors.len(), 3, "one visit per advisor in a slot: {results:?}");
+
+    // The slot is no longer offered.
+    let slots = lane.send(Call::get(&format!("/api/kiosk/slots?day={day}")).by(&tablet)).await.expect(StatusCode::OK).clone();
+    let starts: Vec<DateTime<Utc>> = slots["slots"].as_array().unwrap().iter().map(|s| s["start"].as_str().unwrap().parse().unwrap()).collect();
+    assert!(!starts.contains(&slot), "{slots}");
+    assert!(starts.contains(&(slot + Duration::minutes(30))), "{slots}");
+
+    let before = lane.fingerprint().await;
+    let results = push_all(&lane, &tablet, &[mutation(&tablet, 4, Change::BookAppointment(booking(slot, 4)))]).await;
+    assert_rejected(&results[0], "slot_full");
+    let after = lane.fingerprint().await;
+    for table in ["appointments", "appointment_services", "customers", "vehicles", "audit_log", "record_versions", "sync_clock"] {
+        assert_eq!(after[table], before[table], "a refused booking wrote to {table}");
+    }
+    assert_eq!(lane.count(&format!("appointments WHERE slot_start = '{}'", slot.format("%Y-%m-%dT%H:%M:%S%.3fZ"))).await, 3);
+
+    // The next slot still takes it.
+    let results = push_all(&lane, &tablet, &[mutation(&tablet, 5, Change::BookAppointment(booking(slot + Duration::minutes(30), 5)))]).await;
+    assert_applied(&results[0]);
+}
+
+async fn concurrent_pushes_never_overbook_a_slot_nor_apply_a_mutation_twice(lane: Lane) {
+    // Four kiosks book the same slot, which takes three, at the same moment.
+    let slot = lane.quiet_slot("14:00").await;
+    let (a, b, c, d) = (enrol(&lane, "kiosk").await, enrol(&lane, "kiosk").await, enrol(&lane, "kiosk").await, enrol(&lane, "kiosk").await);
+    let book = |kiosk: &Device, n: u32| [mutation(kiosk, 1, Change::BookAppointment(booking(slot, n)))];
+    let (ma, mb, mc, md) = (book(&a, 1), book(&b, 2), book(&c, 3), book(&d, 4));
+    let (ra, rb, rc, rd) = tokio::join!(push(&lane, &a, &ma), push(&lane, &b, &mb), push(&lane, &c, &mc), push(&lane, &d, &md));
+    let outcomes: Vec<Value> = [ra, rb, rc, rd].iter().map(|r| r.expect(StatusCode::OK)["results"][0].clone()).collect();
+    let applied = outcomes.iter().filter(|r| r["outcome"] == "applied").count();
+    assert_eq!(applied, 3, "{outcomes:?}");
+    assert_rejected(outcomes.iter().find(|r| r["outcome"] == "rejected").unwrap(), "slot_full");
+    assert_eq!(lane.count(&format!("appointments WHERE slot_start = '{}'", slot.format("%Y-%m-%dT%H:%M:%S%.3fZ"))).await, 3);
+    let advisors = lane.count(&format!("(SELECT DISTINCT advisor_id FROM appointments WHERE slot_start = '{}') AS a", slot.format("%Y-%m-%dT%H:%M:%S%.3fZ"))).await;
+    assert_eq!(advisors, 3, "one visit per advisor in a slot");
+
+    // A retry racing the original push: one application, the same answer to both.
+    let tablet = tablet_for(&lane, "adv-1", "1111").await;
+    let batch = [
+        mutation(&tablet, 1, Change::BookAppointment(booking(slot + Duration::minutes(30), 5))),
+        mutation(&tablet, 2, check_in("visit-race", "demo-appt-0")),
+    ];
+    let Change::BookAppointment(booked) = &batch[0].change else { unreachable!() };
+    let (first, second) = tokio::join!(push(&lane, &tablet, &batch), push(&lane, &tablet, &batch));
+    assert_eq!(first.expect(StatusCode::OK), second.expect(StatusCode::OK));
+    first.json["results"].as_array().unwrap().iter().for_each(assert_applied);
+    assert_eq!(lane.count(&format!("appointments WHERE id = '{}'", booked.appointment)).await, 1);
+    assert_eq!(lane.count("visits WHERE id = 'visit-race'").await, 1);
+    assert_eq!(lane.count(&format!("applied_mutations WHERE device_id = '{}'", tablet.id)).await, 2);
+}
+
+async fn the_last_edit_wins_and_the_overwritten_device_is_told(lane: Lane) {
+    let first = tablet_for(&lane, "adv-1", "1111").await;
+    let second = tablet_for(&lane, "adv-2", "2222").await;
+    assert_applied(&push_all(&lane, &first, &[mutation(&first, 1, check_in("visit-lww", "demo-appt-0"))]).await[0]);
+
+    // Both edit the diagnosis offline, from the same (no) version; the second applied wins.
+    assert_applied(&push_all(&lane, &first, &[mutation(&first, 2, edit_diagnosis("visit-lww", 0, "Brake pads"))]).await[0]);
+    let at = Utc::now();
+    let mut late = mutation(&second, 1, edit_diagnosis("visit-lww", 0, "Brake discs"));
+    late.at = at;
+    assert_applied(&push_all(&lane, &second, &[late]).await[0]);
+
+    let notices = |page: &Value| -> Vec<Value> {
+        page["records"].as_array().unwrap().iter().filter(|r| r["record"]["type"] == "notice").map(|r| r["record"].clone()).collect()
+    };
+    let page = pull(&lane, &first, 0, 1000).await;
+    let visit = page["records"].as_array().unwrap().iter().find(|r| r["record"]["id"] == "visit-lww").unwrap();
+    assert_eq!(visit["record"]["diagnosis"], "Brake discs");
+    let told = notices(&page);
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0]["to_device"], first.id.as_str());
+    assert_eq!(told[0]["by_device"], second.id.as_str());
+    assert_eq!(told[0]["visit"], "visit-lww");
+    assert_eq!(told[0]["field"], "diagnosis");
+    assert_eq!(told[0]["at"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap(), at);
+
+    // The winner, and any other device, is not told.
+    assert!(notices(&pull(&lane, &second, 0, 1000).await).is_empty());
+    let kiosk = enrol(&lane, "kiosk").await;
+    assert!(notices(&pull(&lane, &kiosk, 0, 1000).await).is_empty());
+
+    // An edit made after seeing the other's value overwrites nothing unseen: no notice. Nor does
+    // a device overwriting its own value.
+    let seen = visit["version"].as_u64().unwrap();
+    let page_cursor = page["cursor"].as_u64().unwrap();
+    assert_applied(&push_all(&lane, &first, &[mutation(&first, 3, edit_diagnosis("visit-lww", seen, "Brake discs and pads"))]).await[0]);
+    assert_applied(&push_all(&lane, &first, &[mutation(&first, 4, edit_diagnosis("visit-lww", 0, "Brake discs and pads, rear too"))]).await[0]);
+    assert_eq!(lane.count("notices").await, 1);
+    assert!(notices(&pull(&lane, &second, 0, 1000).await).is_empty());
+    assert!(notices(&pull(&lane, &first, page_cursor, 1000).await).is_empty());
+
+    // Edits of other fields do not conflict.
+    let transport = Change::EditVisit { visit: VisitId::parse("visit-lww").unwrap(), base: 0, edit: VisitEdit::Transport(Transport::Loaner) };
+    assert_applied(&push_all(&lane, &second, &[mutation(&second, 2, transport)]).await[0]);
+    assert_eq!(lane.count("notices").await, 1);
+}
+
+async fn pull_pages_walk_every_record_exactly_once(lane: Lane) {
+    let tablet = tablet_for(&lane, "adv-1", "1111").await;
+    assert_applied(&push_all(&lane, &tablet, &[mutation(&tablet, 1, check_in("visit-p", "demo-appt-3"))]).await[0]);
+
+    let everything = pull(&lane, &tablet, 0, 1000).await;
+    assert_eq!(everything["more"], false);
+    let all: Vec<(String, String)> = everything["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["record"]["type"].as_str().unwrap().to_owned(), r["record"]["id"].as_str().unwrap().to_owned()))
+        .collect();
+    // 4 advisors, 6 services, 8 customers, 8 vehicles, 8 appointments, the visit.
+    assert_eq!(all.len(), 35, "{all:?}");
+    assert_eq!(all.iter().collect::<BTreeSet<_>>().len(), all.len(), "each record once, at its latest version");
+    assert_eq!(record_types(&everything), ["advisor", "appointment", "customer", "service_type", "vehicle", "visit"].map(String::from).into());
+    // The default page holds them all too.
+    assert_eq!(lane.send(Call::get("/api/sync/pull").by(&tablet)).await.expect(StatusCode::OK), &everything);
+
+    let mut walked = Vec::new();
+    let mut cursor = 0;
+    let mut pages = 0;
+    loop {
+        let page = pull(&lane, &tablet, cursor, 5).await;
+        pages += 1;
+        let records = page["records"].as_array().unwrap();
+        assert!(records.len() <= 5);
+        let mut last = cursor;
+        for record in records {
+            let version = record["version"].as_u64().unwrap();
+            assert!(version > last, "versions rise within and across pages");
+            last = version;
+            walked.push((record["record"]["type"].as_str().unwrap().to_owned(), record["record"]["id"].as_str().unwrap().to_owned()));
+        }
+        assert_eq!(page["cursor"].as_u64().unwrap(), last);
+        if page["more"] == false {
+            break;
+        }
+        assert_eq!(records.len(), 5, "a page with more after it is full");
+        cursor = last;
+        assert!(pages < 100);
+    }
+    assert_eq!(walked, all);
+    assert_eq!(pages, all.len().div_ceil(5));
+
+    // Past the end: nothing, and the cursor stays.
+    let end = everything["cursor"].as_u64().unwrap();
+    let page = pull(&lane, &tablet, end, 5).await;
+    assert_eq!(page["records"], json!([]));
+    assert_eq!(page["cursor"], end);
+    assert_eq!(page["more"], false);
+
+    // A change moves the record to the end: a device continuing from its cursor gets only it.
+    assert_applied(&push_all(&lane, &tablet, &[mutation(&tablet, 2, edit_diagnosis("visit-p", 0, "Tyres"))]).await[0]);
+    let page = pull(&lane, &tablet, end, 5).await;
+    let records = page["records"].as_array().unwrap();
+    assert_eq!(records.len(), 1, "{page}");
+    assert_eq!(records[0]["record"]["id"], "visit-p");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Bad input
+// ---------------------------------------------------------------------------------------------
+
+async fn bad_input_is_a_json_problem_and_changes_nothing(lane: Lane) {
+    let tablet = tablet_for(&lane, "adv-1", "1111").await;
+    let kiosk = enrol(&lane, "kiosk").await;
+    let good = serde_json::to_value(mutation(&tablet, 1, edit_diagnosis("visit-x", 0, "x"))).unwrap();
+    let with = |path: &[&str], value: Value| {
+        let mut mutation = good.clone();
+        let mut target = &mut mutation;
+        for key in &path[..path.len() - 1] {
+            target = &mut target[*key];
+        }
+        target[path[path.len() - 1]] = value;
+        json!({ "mutations": [mutation] })
+    };
+    let before = lane.fingerprint().await;
+
+    let raw = |uri: &str, body: &str| Call::post_raw(uri, body.as_bytes().to_vec()).header("content-type", "application/json");
+    let bad_requests = [
+        // Malformed JSON.
+        raw("/api/sync/push", "{\"mutations\": ["),
+        raw("/api/sync/push", ""),
+        raw("/api/sync/push", "mutations"),
+        raw("/api/kiosk/lookup", "{'by': 'code'}"),
+        raw("/api/devices/enrol", "{\"code\": \"AAAA-AAAA\"} trailing"),
+        // Wrong types.
+        Call::post("/api/sync/push", &json!({ "mutations": 5 })),
+        Call::post("/api/sync/push", &json!([])),
+        Call::post("/api/sync/push", &with(&["seq"], json!("1"))),
+        Call::post("/api/sync/push", &with(&["seq"], json!(-1))),
+        Call::post("/api/sync/push", &with(&["at"], json!("yesterday"))),
+        Call::post("/api/sync/push", &with(&["change", "base"], json!(null))),
+        Call::post("/api/sync/push", &with(&["change", "edit", "value"], json!(42))),
+        Call::post("/api/devices/enrol", &json!({ "code": 12345678 })),
+        Call::post("/api/advisors/sign-in", &json!({ "advisor": "adv-1", "pin": 1111 })),
+        // Invalid values of validated types.
+        Call::post("/api/sync/push", &with(&["id"], json!("has spaces"))),
+        Call::post("/api/sync/push", &with(&["change", "type"], json!("delete_everything"))),
+        Call::post("/api/sync/push", &with(&["change", "edit", "field"], json!("price"))),
+        Call::post("/api/advisors/sign-in", &json!({ "advisor": "", "pin": "1111" })),
+        // Missing fields.
+        Call::post("/api/sync/push", &json!({})),
+        Call::post("/api/devices/enrol", &json!({})),
+        Call::post("/api/kiosk/lookup", &json!({ "code": "K7M4QX" })),
+        // Unknown fields, at every level.
+        Call::post("/api/sync/push", &json!({ "mutations": [], "force": true })),
+        Call::post("/api/sync/push", &with(&["priority"], json!(1))),
+        Call::post("/api/sync/push", &with(&["change", "edit", "note"], json!("x"))),
+        Call::post("/api/devices/enrol", &json!({ "code": "AAAA-AAAA", "kind": "tablet" })),
+        Call::post("/api/advisors/sign-in", &json!({ "advisor": "adv-1", "pin": "1111", "remember": true })),
+        Call::post("/api/kiosk/lookup", &json!({ "by": "code", "code": "K7M4QX", "name": "王芳" })),
+    ];
+    for call in bad_requests {
+        let what = format!("{} {}", call.uri, String::from_utf8_lossy(&call.body));
+        let device = if call.uri == "/api/kiosk/lookup" { &kiosk } else { &tablet };
+        let reply = lane.send(call.by(device)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{what}: {}", reply.text);
+        reply.expect_problem(StatusCode::BAD_REQUEST, "bad_request");
+    }
+
+    // Unknown fields inside a change, where the change's type decides the fields.
+    let mut booking_with_extra = serde_json::to_value(mutation(&tablet, 1, Change::BookAppointment(booking(Utc::now(), 1)))).unwrap();
+    booking_with_extra["change"]["discount"] = json!(100);
+    let mut edit_with_extra = good.clone();
+    edit_with_extra["change"]["force"] = json!(true);
+    let mut advance_with_extra = serde_json::to_value(mutation(&tablet, 1, advance("visit-x", VisitState::Ready))).unwrap();
+    advance_with_extra["change"]["skip_checks"] = json!(true);
+    let mut check_in_with_extra = serde_json::to_value(mutation(&tablet, 1, check_in("visit-x", "demo-appt-0"))).unwrap();
+    check_in_with_extra["change"]["vip"] = json!(true);
+    for mutation in [booking_with_extra, edit_with_extra, advance_with_extra, check_in_with_extra] {
+        let reply = lane.send(Call::post("/api/sync/push", &json!({ "mutations": [mutation] })).by(&tablet)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{mutation}: {}", reply.text);
+        reply.expect_problem(StatusCode::BAD_REQUEST, "bad_request");
+    }
+
+    // Not JSON, or not said to be.
+    for content_type in [None, Some("text/plain"), Some("application/x-www-form-urlencoded")] {
+        let call = Call::post_raw("/api/sync/push", b"{\"mutations\":[]}".to_vec()).by(&tablet);
+        let call = match content_type {
+            Some(value) => call.header("content-type", value),
+            None => call,
+        };
+        lane.send(call).await.expect_problem(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+    }
+    lane.send(Call::post_raw("/api/devices/enrol", b"{\"code\":\"AAAA-AAAA\"}".to_vec()))
+        .await
+        .expect_problem(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+
+    // Over 8 MiB, with and without a declared length.
+    let mut big = b"{\"mutations\":[],\"pad\":\"".to_vec();
+    big.extend(std::iter::repeat_n(b'a', 8 * 1024 * 1024 + 1));
+    big.extend(b"\"}");
+    let length = big.len().to_string();
+    for declared in [true, false] {
+        let call = Call::post_raw("/api/sync/push", big.clone()).header("content-type", "application/json").by(&tablet);
+        let call = if declared { call.header("content-length", &length) } else { call };
+        lane.send(call).await.expect_problem(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    }
+
+    // The limit holds for what a gzip body inflates to; a small gzip body is read as usual.
+    let bomb = gzip(big.clone()).await;
+    assert!(bomb.len() < 1024 * 1024, "{}", bomb.len());
+    let call = Call::post_raw("/api/sync/push", bomb).header("content-type", "application/json").header("content-encoding", "gzip");
+    lane.send(call.by(&tablet)).await.expect_problem(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    let small = gzip(b"{\"mutations\":[]}".to_vec()).await;
+    let call = Call::post_raw("/api/sync/push", small).header("content-type", "application/json").header("content-encoding", "gzip");
+    assert_eq!(lane.send(call.by(&tablet)).await.expect(StatusCode::OK), &json!({ "results": [], "last_seq": 0 }));
+    let call = Call::post_raw("/api/sync/push", b"{\"mutations\":[]}".to_vec()).header("content-type", "application/json; charset=utf-8");
+    lane.send(call.by(&tablet)).await.expect(StatusCode::OK);
+
+    // More than 1000 mutations in one push.
+    let many: Vec<Mutation> = (1..=1001).map(|seq| mutation(&tablet, seq, edit_diagnosis("visit-x", 0, "x"))).collect();
+    let message = push(&lane, &tablet, &many).await.expect_problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid").to_owned();
+    assert!(message.contains("1000"), "{message}");
+
+    // Pull: unknown parameters and malformed numbers are 400, out-of-range limits 422.
+    for query in ["since=3", "cursor=1&limit=5&x=1", "cursor=-1", "cursor=abc", "limit=ten", "cursor=99999999999999999999"] {
+        let reply = lane.send(Call::get(&format!("/api/sync/pull?{query}")).by(&tablet)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{query}: {}", reply.text);
+        reply.expect_problem(StatusCode::BAD_REQUEST, "bad_request");
+    }
+    for query in ["limit=0", "limit=5000", "limit=1001", "cursor=18446744073709551615"] {
+        let reply = lane.send(Call::get(&format!("/api/sync/pull?{query}")).by(&tablet)).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {}", reply.text);
+        reply.expect_problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    }
+    lane.send(Call::get("/api/sync/pull?limit=1000").by(&tablet)).await.expect(StatusCode::OK);
+
+    // Wrong methods and paths are problems too.
+    lane.send(Call::get("/api/sync/push").by(&tablet)).await.expect_problem(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    lane.send(Call::post("/api/sync/pull", &json!({})).by(&tablet)).await.expect_problem(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    lane.send(Call::get("/api/sync").by(&tablet)).await.expect_problem(StatusCode::NOT_FOUND, "not_found");
+
+    lane.assert_unchanged(&before, "bad input").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. OpenAPI
+// ---------------------------------------------------------------------------------------------
+
+async fn the_openapi_document_lists_every_route(lane: Lane) {
+    let reply = lane.send(Call::get("/api/openapi.json")).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.content_type, "application/json");
+    let doc = &reply.json;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{}", doc["openapi"]);
+    assert_eq!(doc["info"]["title"], "Lane API");
+    assert_eq!(doc["servers"], json!([{ "url": "/api" }]));
+
+    let listed: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, operations)| operations.as_object().unwrap().keys().map(move |method| (method.clone(), format!("/api{path}"))))
+        .collect();
+    let served: BTreeSet<(String, String)> = [
+        ("get", "/api/health"),
+        ("post", "/api/admin/enrolment-codes"),
+        ("post", "/api/devices/enrol"),
+        ("get", "/api/admin/devices"),
+        ("post", "/api/admin/devices/{id}/revoke"),
+        ("post", "/api/advisors/sign-in"),
+        ("post", "/api/advisors/sign-out"),
+        ("get", "/api/kiosk/catalogue"),
+        ("get", "/api/kiosk/slots"),
+        ("post", "/api/kiosk/lookup"),
+        ("post", "/api/sync/push"),
+        ("get", "/api/sync/pull"),
+    ]
+    .into_iter()
+    .map(|(method, path)| (method.to_owned(), path.to_owned()))
+    .collect();
+    assert_eq!(listed, served);
+
+    // Each listed operation is routed (an answer other than 404/405), and the method next to it is not.
+    for (method, path) in &listed {
+        let uri = path.replace("{id}", "some-device");
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let reply = send_to(&lane.app.router, Call { method: method.clone(), uri: uri.clone(), headers: Vec::new(), body: Vec::new() }).await;
+        assert!(![StatusCode::NOT_FOUND, StatusCode::METHOD_NOT_ALLOWED].contains(&reply.status), "{method} {uri}: {}", reply.text);
+        let other = if method == Method::GET { Method::POST } else { Method::GET };
+        let reply = send_to(&lane.app.router, Call { method: other.clone(), uri: uri.clone(), headers: Vec::new(), body: Vec::new() }).await;
+        reply.expect_problem(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    }
+
+    // The security schemes, and which operations need which.
+    let schemes = &doc["components"]["securitySchemes"];
+    for scheme in ["device", "admin"] {
+        assert_eq!(schemes[scheme]["type"], "http", "{scheme}");
+        assert_eq!(schemes[scheme]["scheme"].as_str().map(str::to_lowercase).as_deref(), Some("bearer"), "{scheme}");
+    }
+    let security = |method: &str, path: &str| doc["paths"][path][method]["security"].clone();
+    for (method, path) in [("get", "/sync/pull"), ("post", "/sync/push"), ("post", "/kiosk/lookup"), ("get", "/kiosk/catalogue"), ("post", "/advisors/sign-in")] {
+        assert_eq!(security(method, path), json!([{ "device": [] }]), "{method} {path}");
+    }
+    for (method, path) in [("get", "/admin/devices"), ("post", "/admin/enrolment-codes"), ("post", "/admin/devices/{id}/revoke")] {
+        assert_eq!(security(method, path), json!([{ "admin": [] }]), "{method} {path}");
+    }
+    assert_eq!(security("post", "/devices/enrol"), Value::Null);
+
+    // The problem shape and every error code are documented.
+    let codes: BTreeSet<&str> = doc["components"]["schemas"]["ErrorCode"]["enum"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    for code in ["unauthorized", "device_revoked", "sign_in_required", "wrong_pin", "pin_locked", "invalid_enrolment_code", "rate_limited", "payload_too_large"] {
+        assert!(codes.contains(code), "{code} missing from {codes:?}");
+    }
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    for schema in ["PushRequest", "PushResponse", "PullResponse", "Mutation", "Change", "BookingRequest", "LookupRequest", "LookupResponse"] {
+        assert!(doc["components"]["schemas"][schema].is_object(), "{schema} missing");
+    }
+}
