@@ -36,6 +36,9 @@ pub struct Device {
     pub id: DeviceId,
     pub kind: DeviceKind,
     pub dealership: String,
+    /// The device's last applied sequence number when the request came in (a push reads its
+    /// own inside its transaction).
+    pub last_seq: u64,
 }
 
 impl Device {
@@ -53,18 +56,18 @@ impl FromRequestParts<AppState> for Device {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(&parts.headers).ok_or(ApiError::Unauthorized)?;
-        let row: Option<(String, String, String, Option<String>)> =
-            sqlx::query_as("SELECT id, kind, dealership_id, revoked_at FROM devices WHERE token_sha256 = $1")
+        let row: Option<(String, String, String, Option<String>, i64)> =
+            sqlx::query_as("SELECT id, kind, dealership_id, revoked_at, last_seq FROM devices WHERE token_sha256 = $1")
                 .bind(digest(token))
                 .fetch_optional(&state.db.pool)
                 .await?;
-        let (id, kind, dealership, revoked_at) = row.ok_or(ApiError::Unauthorized)?;
+        let (id, kind, dealership, revoked_at, last_seq) = row.ok_or(ApiError::Unauthorized)?;
         if revoked_at.is_some() {
             return Err(ApiError::DeviceRevoked);
         }
         let id = DeviceId::parse(&id).map_err(|_| ApiError::Unauthorized)?;
         let kind = DeviceKind::from_tag(&kind).ok_or(ApiError::Unauthorized)?;
-        Ok(Device { id, kind, dealership })
+        Ok(Device { id, kind, dealership, last_seq: last_seq as u64 })
     }
 }
 

@@ -449,6 +449,13 @@ impl Sim {
 
     /// One page, as `pull_all` takes it: records, cursor and last_seq.
     async fn pull(&mut self, dev: usize, limit: u32) -> Result<bool, String> {
+        // As the HTTP extractor does: the device row, with its last_seq, read as the request comes in.
+        let last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM devices WHERE id = $1")
+            .bind(self.devices[dev].device.id.as_str())
+            .fetch_one(&self.state.db.pool)
+            .await
+            .map_err(|e| format!("reading the device: {e}"))?;
+        self.devices[dev].device.last_seq = last_seq as u64;
         let model = &self.devices[dev];
         let cursor = model.cursor;
         let page = pull_page(&self.state, &model.device, PullQuery { cursor, limit: Some(limit) }).await.map_err(|e| format!("pull failed: {e:?}"))?;
@@ -777,7 +784,7 @@ async fn case_state(template: &Path, dir: &Path, case: usize, devices: usize, sy
             .await
             .unwrap();
         models.push(Model {
-            device: Device { id: id.clone(), kind: DeviceKind::Tablet, dealership: "demo".into() },
+            device: Device { id: id.clone(), kind: DeviceKind::Tablet, dealership: "demo".into(), last_seq: 0 },
             actor: Actor { device: Some(id.to_string()), advisor: Some("adv-1".into()) },
             next_seq: Some(1),
             outbox: Vec::new(),

@@ -49,6 +49,5 @@ pub async fn pull_page(state: &AppState, device: &Device, query: PullQuery) -> R
             None => {}
         }
     }
-    let last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM devices WHERE id = $1").bind(device.id.as_str()).fetch_one(&mut *conn).await?;
-    Ok(PullResponse { records, cursor: next, more, last_seq: last_seq as u64 })
+    Ok(PullResponse { records, cursor: next, more, last_seq: device.last_seq })
 }
