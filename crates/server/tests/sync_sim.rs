@@ -332,7 +332,7 @@ impl Sim {
                     VisitState::Ready,
                     VisitState::Delivered,
                 ];
-                let to = if what % 2 == 0 { visit.state.next().unwrap_or(VisitState::Delivered) } else { STATES[(pick / 7) % 7] };
+                let to = if what.is_multiple_of(2) { visit.state.next().unwrap_or(VisitState::Delivered) } else { STATES[(pick / 7) % 7] };
                 let mut predicted = *visit.clone();
                 predicted.state = to;
                 let change = Change::AdvanceVisit { visit: visit.id.clone(), to };

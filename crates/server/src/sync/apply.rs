@@ -38,7 +38,7 @@ pub async fn apply(conn: &mut AnyConnection, clock: &mut Clock, device: &Device,
     match &mutation.change {
         Change::BookAppointment(request) => book(conn, clock, device, actor, request).await,
         Change::CheckIn(check_in) => arrive(conn, clock, device, actor, mutation, check_in).await,
-        Change::EditVisit { visit, base, edit } => edit_visit(conn, clock, device, actor, mutation, visit, *base, edit).await,
+        Change::EditVisit { visit, base, edit } => edit_visit(conn, clock, device, actor, mutation, FieldEdit { visit, base: *base, edit }).await,
         Change::AdvanceVisit { visit, to } => advance(conn, clock, actor, visit, *to).await,
         Change::Sign(signature) => sign(conn, clock, device, actor, signature).await,
     }
@@ -288,15 +288,20 @@ fn visit_refusal(error: VisitError) -> Result<Applied, sqlx::Error> {
     refused(code, error.to_string())
 }
 
+/// The parts of a [`Change::EditVisit`].
+struct FieldEdit<'a> {
+    visit: &'a VisitId,
+    base: u64,
+    edit: &'a VisitEdit,
+}
+
 async fn edit_visit(
     conn: &mut AnyConnection,
     clock: &mut Clock,
     device: &Device,
     actor: &Actor,
     mutation: &Mutation,
-    id: &VisitId,
-    base: u64,
-    edit: &VisitEdit,
+    FieldEdit { visit: id, base, edit }: FieldEdit<'_>,
 ) -> Result<Applied, sqlx::Error> {
     let Some((mut visit, mut fields)) = load_visit(conn, id).await? else {
         return refused(RejectCode::NotFound, "There is no such visit.");
