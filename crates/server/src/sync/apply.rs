@@ -1,5 +1,7 @@
 //! Applies one mutation to the database, validated against the current state by the shared
-//! domain's rules. Runs inside the push's savepoint: a refusal writes nothing.
+//! domain's rules. Every check comes before the first write, so a refusal writes nothing: the
+//! push's transaction goes on with the next mutation (the simulation checks that refused mutations
+//! leave no trace).
 
 use crate::audit::{self, Actor};
 use crate::auth::Device;

@@ -1,7 +1,8 @@
-//! `POST /api/sync/push`. One database transaction per batch: for each mutation, in a savepoint,
-//! the change is applied or refused and the device's sequence number advanced with its answer
-//! recorded, so a retried batch gets the same answers and changes nothing twice. A failure of the
-//! database rolls the whole batch back, and the device simply sends it again.
+//! `POST /api/sync/push`. One database transaction per batch: for each mutation the change is
+//! applied or refused (`apply` decides before it writes, so a refusal leaves nothing behind) and
+//! the device's sequence number advanced with its answer recorded, so a retried batch gets the
+//! same answers and changes nothing twice. A failure of the database rolls the whole batch back,
+//! and the device simply sends it again.
 
 use super::apply::{apply, Applied};
 use crate::audit::Actor;
@@ -16,7 +17,7 @@ use axum::Json;
 use chrono::Utc;
 use lane_domain::device::DeviceKind;
 use lane_domain::sync::{Mutation, Outcome, PushRequest, PushResponse, PushResult, RejectCode, Rejection, MAX_PUSH};
-use sqlx::{Acquire, AnyConnection};
+use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 #[utoipa::path(post, path = "/sync/push", tag = "sync", security(("device" = [])), request_body = PushRequest,
@@ -68,18 +69,12 @@ pub async fn push_batch(state: &AppState, device: &Device, actor: &Actor, mutati
         if mutation.seq != last_seq + 1 {
             break;
         }
-        let outcome = {
-            let mut savepoint = tx.begin().await?;
-            match refusal(device, mutation) {
-                Some(reason) => Outcome::Rejected { reason },
-                None => match apply(&mut savepoint, &mut clock, device, actor, mutation).await? {
-                    Applied::Done(receipt) => {
-                        savepoint.commit().await?;
-                        Outcome::Applied { receipt }
-                    }
-                    Applied::Refused(reason) => Outcome::Rejected { reason },
-                },
-            }
+        let outcome = match refusal(device, mutation) {
+            Some(reason) => Outcome::Rejected { reason },
+            None => match apply(&mut tx, &mut clock, device, actor, mutation).await? {
+                Applied::Done(receipt) => Outcome::Applied { receipt },
+                Applied::Refused(reason) => Outcome::Rejected { reason },
+            },
         };
         last_seq = mutation.seq;
         answered.insert(mutation.id.as_str().to_owned(), outcome.clone());
