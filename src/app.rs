@@ -2,11 +2,10 @@
 
 use crate::connection::provide_connection;
 use crate::i18n::provide_i18n;
-use crate::layout::{AdvisorLayout, KioskLayout};
-use crate::pages::{AdvisorStart, Home, KioskStart, NotFound};
+use crate::pages::{AdvisorHome, Home, KioskHome, NotFound};
 use crate::sync::provide_sync;
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 #[component]
@@ -17,12 +16,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=Home />
-                <ParentRoute path=path!("/kiosk") view=KioskLayout>
-                    <Route path=path!("") view=KioskStart />
-                </ParentRoute>
-                <ParentRoute path=path!("/advisor") view=AdvisorLayout>
-                    <Route path=path!("") view=AdvisorStart />
-                </ParentRoute>
+                <Route path=path!("/kiosk") view=KioskHome />
+                <Route path=path!("/advisor") view=AdvisorHome />
             </Routes>
         </Router>
     }

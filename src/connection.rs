@@ -25,6 +25,8 @@ pub enum SyncProblem {
     StorageUnavailable,
     /// The server refused this device's requests (e.g. its token was revoked).
     Refused { code: String, message: String },
+    /// A tablet's changes wait until an advisor signs in.
+    SignInRequired,
 }
 
 pub fn provide_connection() -> Connection {
@@ -47,6 +49,13 @@ pub fn use_connection() -> Connection {
     expect_context::<Connection>()
 }
 
+impl Connection {
+    /// Whether the server refused this device's token (revoked, or unknown to it).
+    pub fn revoked(self) -> bool {
+        matches!(self.problem.get(), Some(SyncProblem::Refused { code, .. }) if code == crate::js::code::UNAUTHORIZED || code == crate::js::code::DEVICE_REVOKED)
+    }
+}
+
 /// Online / offline / syncing, how many changes wait, when the last sync was, and what stops
 /// saving or syncing, as a polite live region.
 #[component]
@@ -58,31 +67,32 @@ pub fn ConnectionIndicator() -> impl IntoView {
         (true, true) => ("syncing", Msg::ConnectionSyncing),
         (true, false) => ("online", Msg::ConnectionOnline),
     };
-    let waiting = move || match connection.pending.get() {
+    let waiting = Signal::derive(move || match connection.pending.get() {
         0 => i18n.t(Msg::ConnectionAllSaved).to_owned(),
         1 => i18n.t(Msg::ConnectionWaitingOne).to_owned(),
         count => i18n.t_with(Msg::ConnectionWaiting, &[("count", &count.to_string())]),
-    };
+    });
     let last_sync = move || connection.last_sync.get().map(|at| i18n.t_with(Msg::ConnectionLastSync, &[("time", &clock_time(at))]));
     let problem = move || {
         connection.problem.get().map(|problem| match problem {
             SyncProblem::StorageFull => i18n.t(Msg::ConnectionStorageFull).to_owned(),
             SyncProblem::StorageUnavailable => i18n.t(Msg::ConnectionStorageUnavailable).to_owned(),
-            SyncProblem::Refused { code, .. } if code == "unauthorized" || code == "device_revoked" => i18n.t(Msg::ConnectionNotEnrolled).to_owned(),
+            SyncProblem::Refused { code, .. } if code == crate::js::code::UNAUTHORIZED || code == crate::js::code::DEVICE_REVOKED => i18n.t(Msg::ConnectionNotEnrolled).to_owned(),
+            SyncProblem::SignInRequired => i18n.t(Msg::ConnectionSignInRequired).to_owned(),
             SyncProblem::Refused { message, .. } => i18n.t_with(Msg::ConnectionRefused, &[("message", &message)]),
         })
     };
     view! {
         <div
             class="connection"
-            data-state=move || state().0
-            data-pending=move || connection.pending.get()
+            data-state=Signal::derive(move || state().0)
+            data-pending=connection.pending
             role="status"
             aria-live="polite"
-            aria-label=move || i18n.t(Msg::ConnectionLabel)
+            aria-label=i18n.msg(Msg::ConnectionLabel)
         >
             <span class="connection-dot" aria-hidden="true"></span>
-            <span>{move || i18n.t(state().1)}</span>
+            <span>{Signal::derive(move || i18n.t(state().1))}</span>
             <span class="connection-waiting">{waiting}</span>
             {move || last_sync().map(|text| view! { <span class="connection-last">{text}</span> })}
             {move || problem().map(|text| view! { <span class="connection-problem">{text}</span> })}

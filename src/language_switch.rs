@@ -23,7 +23,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="language-switch" role="group" aria-label=move || i18n.t(Msg::LanguageLabel)>
+        <div class="language-switch" role="group" aria-label=i18n.msg(Msg::LanguageLabel)>
             {buttons}
         </div>
     }

@@ -5,7 +5,9 @@
 
 pub mod app;
 pub mod connection;
+pub mod device;
 pub mod i18n;
+pub mod js;
 pub mod language_switch;
 pub mod layout;
 pub mod pages;

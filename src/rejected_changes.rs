@@ -28,7 +28,7 @@ pub fn RejectedChanges() -> impl IntoView {
         (!items.is_empty()).then(|| {
             view! {
                 <section class="rejected" aria-labelledby="rejected-title">
-                    <h2 id="rejected-title">{move || i18n.t(Msg::RejectedTitle)}</h2>
+                    <h2 id="rejected-title">{i18n.msg(Msg::RejectedTitle)}</h2>
                     <ul>
                         {items.into_iter().map(|item| view! { <RejectedItem item /> }).collect_view()}
                     </ul>
@@ -54,9 +54,9 @@ fn RejectedItem(item: Rejected) -> impl IntoView {
     };
     view! {
         <li>
-            <span id=text_id.clone()>{move || i18n.t_with(reason(&code), &[("message", &message)])}</span>
+            <span id=text_id.clone()>{Signal::derive(move || i18n.t_with(reason(&code), &[("message", &message)]))}</span>
             <button type="button" aria-describedby=text_id on:click=discard>
-                {move || i18n.t(Msg::RejectedDiscard)}
+                {i18n.msg(Msg::RejectedDiscard)}
             </button>
         </li>
     }

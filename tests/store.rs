@@ -2,10 +2,17 @@
 //! Each test opens a database of its own name, so tests do not see each other's data.
 
 use lane_app::connection::{provide_connection, Connection, SyncProblem};
+use lane_app::device::{Enrolled, SignedIn};
 use lane_app::i18n::provide_i18n;
 use lane_app::rejected_changes::RejectedChanges;
 use lane_app::store::{Outcome, Store, StoreError};
 use lane_app::sync::{backoff, LocalFuture, SyncEngine, SyncError, SyncOptions, Transport, TransportError};
+use lane_domain::catalogue::Advisor;
+use lane_domain::customer::PersonName;
+use lane_domain::device::{DeviceKind, Enrolment};
+use lane_domain::ids::{AdvisorId, DeviceId, MutationId, VisitId};
+use lane_domain::sync::{self, Change, Notice, PullResponse, Pulled, PushResponse, PushResult, Record, RejectCode, Rejection};
+use lane_domain::visit::{VisitField, VisitState};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -30,6 +37,21 @@ fn visit(note: &str) -> Value {
     json!({ "type": "visit", "id": "v1", "note": note })
 }
 
+/// A real change (the store and engine carry any; the fake server does not look inside).
+fn change() -> Change {
+    Change::AdvanceVisit { visit: VisitId::parse("v1").unwrap(), to: VisitState::InWorkshop }
+}
+
+/// A pulled advisor, made with the shared protocol types as the server makes it.
+fn pulled_advisor(id: &str, name: &str, version: u64) -> Pulled {
+    Pulled { version, record: Record::Advisor(Advisor { id: AdvisorId::parse(id).unwrap(), name: PersonName::parse(name).unwrap() }) }
+}
+
+/// The shared type on the wire, parsed as the engine parses a pull (`JSON.parse`).
+fn on_the_wire(records: &[Pulled]) -> Vec<JsValue> {
+    records.iter().map(|p| js_sys::JSON::parse(&serde_json::to_string(p).unwrap()).unwrap()).collect()
+}
+
 async fn seqs(store: &Store) -> Vec<u64> {
     store.pending(100).await.unwrap().into_iter().map(|(seq, _)| seq).collect()
 }
@@ -38,7 +60,7 @@ async fn seqs(store: &Store) -> Vec<u64> {
 async fn a_save_writes_the_record_and_its_outbox_entry() {
     let (store, _) = open("save").await;
     let device = store.device().await.unwrap();
-    let saved = store.save("visit", "v1", &visit("first"), &json!({ "type": "note", "text": "first" })).await.unwrap();
+    let saved = store.save("visit", "v1", &visit("first"), change()).await.unwrap();
     assert_eq!(saved.seq, 1);
     assert_eq!(store.pending_count().await.unwrap(), 1);
     let (seq, json) = store.pending(10).await.unwrap().remove(0);
@@ -47,7 +69,7 @@ async fn a_save_writes_the_record_and_its_outbox_entry() {
     assert_eq!(mutation["seq"], 1);
     assert_eq!(mutation["id"], saved.id.as_str());
     assert_eq!(mutation["device"], device.as_str());
-    assert_eq!(mutation["change"]["text"], "first");
+    assert_eq!(mutation["change"], json!({ "type": "advance_visit", "visit": "v1", "to": "in_workshop" }));
     assert!(mutation["at"].as_str().unwrap().ends_with('Z'));
     assert_eq!(store.record::<Value>("visit", "v1").await.unwrap(), Some(visit("first")));
 }
@@ -67,10 +89,10 @@ async fn force_next_seq(name: &str, next: u32) {
 #[wasm_bindgen_test]
 async fn a_failing_save_leaves_neither_record_nor_outbox_entry() {
     let (store, name) = open("atomic").await;
-    store.save("visit", "v1", &visit("kept"), &json!({ "type": "note" })).await.unwrap();
+    store.save("visit", "v1", &visit("kept"), change()).await.unwrap();
     force_next_seq(&name, 1).await;
     // seq 1 is taken: the outbox append fails, so the record write must be rolled back too.
-    let error = store.save("visit", "v1", &visit("lost"), &json!({ "type": "note" })).await.unwrap_err();
+    let error = store.save("visit", "v1", &visit("lost"), change()).await.unwrap_err();
     assert!(matches!(error, StoreError::Failed(ref detail) if detail.starts_with("ConstraintError")), "{error:?}");
     assert_eq!(store.record::<Value>("visit", "v1").await.unwrap(), Some(visit("kept")));
     assert_eq!(seqs(&store).await, vec![1]);
@@ -80,12 +102,12 @@ async fn a_failing_save_leaves_neither_record_nor_outbox_entry() {
 async fn seqs_are_contiguous_and_survive_a_reopen() {
     let (store, name) = open("reopen").await;
     for n in 0..3 {
-        store.save("visit", &format!("v{n}"), &visit("x"), &json!({ "type": "note" })).await.unwrap();
+        store.save("visit", &format!("v{n}"), &visit("x"), change()).await.unwrap();
     }
     drop(store);
     let again = Store::open(&name).await.unwrap();
     for n in 3..5 {
-        again.save("visit", &format!("v{n}"), &visit("x"), &json!({ "type": "note" })).await.unwrap();
+        again.save("visit", &format!("v{n}"), &visit("x"), change()).await.unwrap();
     }
     assert_eq!(seqs(&again).await, vec![1, 2, 3, 4, 5]);
 }
@@ -97,7 +119,7 @@ async fn two_handles_never_assign_the_same_seq() {
     let tab = |store: Store, tab: &'static str| {
         wasm_bindgen_futures::future_to_promise(async move {
             for n in 0..10 {
-                store.save("visit", &format!("{tab}{n}"), &visit(tab), &json!({ "type": "note" })).await.unwrap();
+                store.save("visit", &format!("{tab}{n}"), &visit(tab), change()).await.unwrap();
             }
             Ok(JsValue::UNDEFINED)
         })
@@ -111,7 +133,7 @@ async fn two_handles_never_assign_the_same_seq() {
 async fn acknowledging_removes_only_the_answered_entries_and_keeps_rejections() {
     let (store, _) = open("ack").await;
     for n in 0..4 {
-        store.save("visit", &format!("v{n}"), &visit("x"), &json!({ "type": "note" })).await.unwrap();
+        store.save("visit", &format!("v{n}"), &visit("x"), change()).await.unwrap();
     }
     let slot_full = Outcome::Rejected { code: "slot_full".into(), message: "The 9:00 slot is full.".into() };
     store.acknowledge(&[(1, Outcome::Applied), (2, slot_full)]).await.unwrap();
@@ -127,26 +149,70 @@ async fn acknowledging_removes_only_the_answered_entries_and_keeps_rejections() 
 #[wasm_bindgen_test]
 async fn pulled_records_do_not_replace_a_local_change_still_waiting() {
     let (store, _) = open("pull").await;
-    store.save("visit", "v1", &visit("local"), &json!({ "type": "note" })).await.unwrap();
-    let server = [json!({ "type": "visit", "id": "v1", "note": "server" }), json!({ "type": "visit", "id": "v2", "note": "other" })];
+    let local = json!({ "id": "a1", "name": "Local" });
+    store.save("advisor", "a1", &local, change()).await.unwrap();
+    let server = on_the_wire(&[pulled_advisor("a1", "Server", 3), pulled_advisor("a2", "Other", 4)]);
     assert_eq!(store.put_records(&server, Some(7)).await.unwrap(), 1);
-    assert_eq!(store.record::<Value>("visit", "v1").await.unwrap(), Some(visit("local")));
-    assert_eq!(store.record::<Value>("visit", "v2").await.unwrap(), Some(server[1].clone()));
+    assert_eq!(store.record::<Value>("advisor", "a1").await.unwrap(), Some(local));
+    assert_eq!(store.record::<Value>("advisor", "a2").await.unwrap(), Some(json!({ "id": "a2", "name": "Other" })));
     assert_eq!(store.cursor().await.unwrap(), 7);
     // Once the server has the change, its copy is the truth.
     store.acknowledge(&[(1, Outcome::Applied)]).await.unwrap();
     store.put_records(&server[..1], None).await.unwrap();
-    assert_eq!(store.record::<Value>("visit", "v1").await.unwrap(), Some(server[0].clone()));
+    let advisor = store.record::<Advisor>("advisor", "a1").await.unwrap().unwrap();
+    assert_eq!(advisor.name.as_str(), "Server");
+    let names: Vec<String> = store.records::<Advisor>("advisor").await.unwrap().into_iter().map(|a| a.name.to_string()).collect();
+    assert_eq!(names, vec!["Server", "Other"]);
+    assert!(store.records::<Advisor>("visit").await.unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_pulled_record_is_kept_as_its_own_type_without_the_tag() {
+    let (store, _) = open("untagged").await;
+    let device = DeviceId::parse("dev-1").unwrap();
+    let notice = Notice {
+        id: "n1".into(),
+        to_device: device.clone(),
+        visit: VisitId::parse("v1").unwrap(),
+        field: VisitField::Concerns,
+        by_device: device,
+        at: chrono::Utc::now(),
+    };
+    // `Notice` denies unknown fields: it reads back only if the `type` tag was taken off.
+    store.put_records(&on_the_wire(&[Pulled { version: 9, record: Record::Notice(notice.clone()) }]), None).await.unwrap();
+    assert_eq!(store.record::<Notice>("notice", "n1").await.unwrap(), Some(notice));
+}
+
+#[wasm_bindgen_test]
+async fn an_enrolment_keeps_the_servers_device_id_token_and_kind() {
+    let (store, _) = open("enrol").await;
+    assert_eq!(store.enrolment().await.unwrap(), None);
+    store.note_server_seq(5).await.unwrap();
+    let enrolment = Enrolment { device: DeviceId::parse("dev-9").unwrap(), kind: DeviceKind::Tablet, name: "Tablet 3".into(), token: "t9".into() };
+    store.set_enrolment(&enrolment).await.unwrap();
+    let expected = Enrolled { device: "dev-9".into(), kind: DeviceKind::Tablet, name: "Tablet 3".into() };
+    assert_eq!(store.enrolment().await.unwrap(), Some(expected));
+    assert_eq!(store.token().await.unwrap().as_deref(), Some("t9"));
+    // A new device on the server: its numbering starts again at 1, with the server's device id.
+    store.save("visit", "v1", &visit("x"), change()).await.unwrap();
+    let mutation: Value = serde_json::from_str(&store.pending(1).await.unwrap()[0].1).unwrap();
+    assert_eq!((mutation["device"].as_str(), mutation["seq"].as_u64()), (Some("dev-9"), Some(1)));
+
+    let session = SignedIn { advisor: AdvisorId::parse("adv-1").unwrap(), name: "Li Na".into(), token: "s1".into() };
+    store.set_session(Some(&session)).await.unwrap();
+    assert_eq!(store.session().await.unwrap(), Some(session));
+    store.set_session(None).await.unwrap();
+    assert_eq!(store.session().await.unwrap(), None);
 }
 
 #[wasm_bindgen_test]
 async fn numbering_continues_after_the_servers_last_seq_when_storage_was_wiped() {
     let (store, _) = open("wiped").await;
     store.note_server_seq(41).await.unwrap();
-    assert_eq!(store.save("visit", "v1", &visit("x"), &json!({ "type": "note" })).await.unwrap().seq, 42);
+    assert_eq!(store.save("visit", "v1", &visit("x"), change()).await.unwrap().seq, 42);
     // With changes waiting, the device's own numbering stands.
     store.note_server_seq(99).await.unwrap();
-    assert_eq!(store.save("visit", "v1", &visit("x"), &json!({ "type": "note" })).await.unwrap().seq, 43);
+    assert_eq!(store.save("visit", "v1", &visit("x"), change()).await.unwrap().seq, 43);
 }
 
 #[wasm_bindgen_test]
@@ -188,17 +254,25 @@ struct FakeServer {
     lose_next_answer: bool,
     refuse: Option<(u16, String)>,
     reject: Vec<u64>,
-    records: Vec<Value>,
+    records: Vec<Pulled>,
     pulls: usize,
+    /// Like a tablet's server: a push without an advisor's session is refused as a whole.
+    require_session: bool,
+    sessions: Vec<Option<String>>,
 }
 
 #[derive(Clone, Default)]
 struct Fake(Rc<RefCell<FakeServer>>);
 
 impl Transport for Fake {
-    fn push(&self, token: &str, body: String) -> LocalFuture<Result<String, TransportError>> {
+    fn push(&self, token: &str, session: Option<&str>, body: String) -> LocalFuture<Result<String, TransportError>> {
         assert_eq!(token, "token-1");
         let mut server = self.0.borrow_mut();
+        server.sessions.push(session.map(str::to_owned));
+        if server.require_session && session.is_none() {
+            let body = json!({ "code": "sign_in_required", "message": "An advisor must sign in." }).to_string();
+            return Box::pin(async move { Err(TransportError::Status { status: 403, body }) });
+        }
         if let Some((status, body)) = server.refuse.clone() {
             return Box::pin(async move { Err(TransportError::Status { status, body }) });
         }
@@ -216,13 +290,15 @@ impl Transport for Fake {
                 assert!(!server.applied.contains(&seq), "seq {seq} applied twice");
                 server.applied.push(seq);
             }
-            results.push(if server.reject.contains(&seq) {
-                json!({ "id": mutation["id"], "seq": seq, "outcome": "rejected", "reason": { "code": "slot_full", "message": "full" } })
+            let outcome = if server.reject.contains(&seq) {
+                sync::Outcome::Rejected { reason: Rejection { code: RejectCode::SlotFull, message: "full".into() } }
             } else {
-                json!({ "id": mutation["id"], "seq": seq, "outcome": "applied" })
-            });
+                sync::Outcome::Applied { receipt: None }
+            };
+            results.push(PushResult { id: MutationId::parse(mutation["id"].as_str().unwrap()).unwrap(), seq, outcome });
         }
-        let answer = json!({ "results": results, "last_seq": server.applied.last().copied().unwrap_or(0) }).to_string();
+        let response = PushResponse { results, last_seq: server.applied.last().copied().unwrap_or(0) };
+        let answer = serde_json::to_string(&response).unwrap();
         let lost = std::mem::take(&mut server.lose_next_answer);
         Box::pin(async move { if lost { Err(TransportError::Network("connection reset".into())) } else { Ok(answer) } })
     }
@@ -232,11 +308,14 @@ impl Transport for Fake {
         server.pulls += 1;
         let from = (cursor as usize).min(server.records.len());
         let to = (from + limit as usize).min(server.records.len());
-        let answer = json!({
-            "records": server.records[from..to], "cursor": to, "more": to < server.records.len(),
-            "last_seq": server.applied.last().copied().unwrap_or(0),
-        });
-        Box::pin(async move { Ok(answer.to_string()) })
+        let answer = PullResponse {
+            records: server.records[from..to].to_vec(),
+            cursor: to as u64,
+            more: to < server.records.len(),
+            last_seq: server.applied.last().copied().unwrap_or(0),
+        };
+        let answer = serde_json::to_string(&answer).unwrap();
+        Box::pin(async move { Ok(answer) })
     }
 }
 
@@ -251,7 +330,7 @@ async fn engine(test: &str, fake: &Fake, batch_max: u32) -> (SyncEngine, Connect
 
 async fn save_n(engine: &SyncEngine, n: usize) {
     for i in 0..n {
-        engine.save("visit", &format!("v{i}"), &visit("x"), &json!({ "type": "note" })).await.unwrap();
+        engine.save("visit", &format!("v{i}"), &visit("x"), change()).await.unwrap();
     }
 }
 
@@ -266,7 +345,7 @@ async fn settle() {
 #[wasm_bindgen_test]
 async fn the_engine_drains_the_outbox_in_batches_and_pulls_every_page() {
     let fake = Fake::default();
-    fake.0.borrow_mut().records = (0..5).map(|i| json!({ "type": "visit", "id": format!("s{i}"), "version": i })).collect();
+    fake.0.borrow_mut().records = (0..5).map(|i| pulled_advisor(&format!("s{i}"), &format!("Advisor {i}"), i + 1)).collect();
     fake.0.borrow_mut().refuse = Some((503, String::new())); // keep the saves' own syncs out of the way
     let (engine, connection, _owner) = engine("drain", &fake, 3).await;
     save_n(&engine, 7).await;
@@ -274,13 +353,15 @@ async fn the_engine_drains_the_outbox_in_batches_and_pulls_every_page() {
     assert_eq!(connection.pending.get_untracked(), 7);
     fake.0.borrow_mut().refuse = None;
     engine.sync_now().await.unwrap();
-    let server = fake.0.borrow();
-    assert_eq!(server.applied, (1..=7).collect::<Vec<_>>());
-    assert_eq!(server.batches, vec![3, 3, 1]);
-    assert_eq!(server.pulls, 3);
+    {
+        let server = fake.0.borrow();
+        assert_eq!(server.applied, (1..=7).collect::<Vec<_>>());
+        assert_eq!(server.batches, vec![3, 3, 1]);
+        assert_eq!(server.pulls, 3);
+    }
     let store = engine.store().await.unwrap();
     assert_eq!(store.cursor().await.unwrap(), 5);
-    assert_eq!(store.record::<Value>("visit", "s4").await.unwrap().unwrap()["version"], 4);
+    assert_eq!(store.record::<Value>("advisor", "s4").await.unwrap().unwrap()["name"], "Advisor 4");
     assert_eq!(connection.pending.get_untracked(), 0);
     assert!(connection.last_sync.get_untracked().is_some());
     assert_eq!(store.last_sync().await.unwrap(), connection.last_sync.get_untracked());
@@ -358,4 +439,45 @@ async fn a_rejected_change_is_listed_with_its_reason_and_can_be_discarded() {
     settle().await;
     assert!(root.query_selector("li").unwrap().is_none());
     assert!(engine.store().await.unwrap().rejected().await.unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_tablet_keeps_pulling_while_its_changes_wait_for_an_advisor_to_sign_in() {
+    let fake = Fake::default();
+    fake.0.borrow_mut().require_session = true;
+    fake.0.borrow_mut().records = vec![pulled_advisor("adv-1", "Li Na", 1)];
+    let (engine, connection, _owner) = engine("sign-in", &fake, 1000).await;
+    save_n(&engine, 2).await;
+    settle().await;
+    assert_eq!(engine.sync_now().await, Err(SyncError::SignInRequired));
+    assert_eq!(connection.problem.get_untracked(), Some(SyncProblem::SignInRequired));
+    assert_eq!(connection.pending.get_untracked(), 2);
+    assert!(fake.0.borrow().applied.is_empty());
+    // The pull went on: the sign-in screen lists the advisors it brought.
+    let advisors = engine.store().await.unwrap().records::<Advisor>("advisor").await.unwrap();
+    assert_eq!(advisors.len(), 1);
+    assert!(engine.device().records.get_untracked() > 0);
+
+    let session = SignedIn { advisor: advisors[0].id.clone(), name: "Li Na".into(), token: "session-1".into() };
+    engine.set_session(Some(session.clone())).await.unwrap();
+    settle().await;
+    assert_eq!(fake.0.borrow().applied, vec![1, 2]);
+    assert_eq!(fake.0.borrow().sessions.last().cloned().flatten().as_deref(), Some("session-1"));
+    assert_eq!(connection.problem.get_untracked(), None);
+    assert_eq!(engine.device().session.get_untracked(), Some(session));
+}
+
+/// The app compares the server's codes as text (`lane_app::js::code`); they must be the shared
+/// enum's wire names.
+#[wasm_bindgen_test]
+fn the_codes_the_app_acts_on_are_the_shared_enums() {
+    use lane_app::js::code;
+    use lane_domain::api::ErrorCode;
+    let name = |c: ErrorCode| serde_json::to_value(c).unwrap().as_str().unwrap().to_owned();
+    assert_eq!(name(ErrorCode::SignInRequired), code::SIGN_IN_REQUIRED);
+    assert_eq!(name(ErrorCode::WrongPin), code::WRONG_PIN);
+    assert_eq!(name(ErrorCode::PinLocked), code::PIN_LOCKED);
+    assert_eq!(name(ErrorCode::InvalidEnrolmentCode), code::INVALID_ENROLMENT_CODE);
+    assert_eq!(name(ErrorCode::Unauthorized), code::UNAUTHORIZED);
+    assert_eq!(name(ErrorCode::DeviceRevoked), code::DEVICE_REVOKED);
 }

@@ -12,15 +12,15 @@ pub fn Home() -> impl IntoView {
         <div class="area home">
             <TopBar />
             <main class="content">
-                <h1>{move || i18n.t(Msg::HomeTitle)}</h1>
+                <h1>{i18n.msg(Msg::HomeTitle)}</h1>
                 <nav class="doors">
                     <A href="/kiosk" attr:class="door">
-                        <span class="door-title">{move || i18n.t(Msg::HomeKiosk)}</span>
-                        <span class="door-hint">{move || i18n.t(Msg::HomeKioskHint)}</span>
+                        <span class="door-title">{i18n.msg(Msg::HomeKiosk)}</span>
+                        <span class="door-hint">{i18n.msg(Msg::HomeKioskHint)}</span>
                     </A>
                     <A href="/advisor" attr:class="door">
-                        <span class="door-title">{move || i18n.t(Msg::HomeAdvisor)}</span>
-                        <span class="door-hint">{move || i18n.t(Msg::HomeAdvisorHint)}</span>
+                        <span class="door-title">{i18n.msg(Msg::HomeAdvisor)}</span>
+                        <span class="door-hint">{i18n.msg(Msg::HomeAdvisorHint)}</span>
                     </A>
                 </nav>
             </main>

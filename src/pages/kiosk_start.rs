@@ -17,10 +17,22 @@ pub fn KioskStart() -> impl IntoView {
     };
     view! {
         <section class="kiosk-start">
-            <h1>{move || i18n.t(Msg::KioskTitle)}</h1>
+            <h1>{i18n.msg(Msg::KioskTitle)}</h1>
             <div class="greetings" aria-hidden="true">{others}</div>
-            <p class="lead">{move || i18n.t(Msg::KioskChooseLanguage)}</p>
-            <p>{move || i18n.t(Msg::KioskDeskHelp)}</p>
+            <p class="lead">{i18n.msg(Msg::KioskChooseLanguage)}</p>
+            <p>{i18n.msg(Msg::KioskDeskHelp)}</p>
         </section>
+    }
+}
+
+/// The `/kiosk` route: the set-up until the kiosk is enrolled, then the start screen.
+#[component]
+pub fn KioskHome() -> impl IntoView {
+    view! {
+        <crate::layout::KioskLayout>
+            <crate::pages::DeviceGate kind=lane_domain::device::DeviceKind::Kiosk>
+                <KioskStart />
+            </crate::pages::DeviceGate>
+        </crate::layout::KioskLayout>
     }
 }

@@ -1,11 +1,14 @@
 //! One module per screen.
 
 mod advisor_start;
+mod device_setup;
 mod home;
 mod kiosk_start;
 mod not_found;
+pub(crate) mod sign_in;
 
-pub use advisor_start::AdvisorStart;
+pub use advisor_start::{AdvisorHome, AdvisorStart};
+pub use device_setup::DeviceGate;
 pub use home::Home;
-pub use kiosk_start::KioskStart;
+pub use kiosk_start::{KioskHome, KioskStart};
 pub use not_found::NotFound;

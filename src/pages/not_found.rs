@@ -17,10 +17,10 @@ pub fn NotFound() -> impl IntoView {
         <div class="area not-found">
             <TopBar />
             <main class="content">
-                <h1>{move || i18n.t(Msg::NotFoundTitle)}</h1>
-                <p>{move || i18n.t_with(Msg::NotFoundBody, &[("path", &path.get())])}</p>
+                <h1>{i18n.msg(Msg::NotFoundTitle)}</h1>
+                <p>{Signal::derive(move || i18n.t_with(Msg::NotFoundBody, &[("path", &path.get())]))}</p>
                 <A href=back attr:class="button">
-                    {move || i18n.t(Msg::NotFoundBack)}
+                    {i18n.msg(Msg::NotFoundBack)}
                 </A>
             </main>
         </div>

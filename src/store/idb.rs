@@ -31,6 +31,11 @@ pub async fn open(name: &str) -> Result<IdbDatabase, StoreError> {
                 for store in [RECORDS, OUTBOX, REJECTED, BLOBS, META] {
                     db.create_object_store(store).expect("a new store in a version change");
                 }
+                // The device's own id, made with the database and kept with the data it names
+                // (an enrolment replaces it with the server's).
+                if let Some(meta) = request.transaction().and_then(|tx| tx.object_store(META).ok()) {
+                    let _ = meta.put_with_key(&JsValue::from_str(&super::meta::uuid_v4()), &JsValue::from_str(super::meta::DEVICE));
+                }
             }
         }
     });

@@ -11,6 +11,7 @@ mod outbox;
 mod records;
 
 pub use locks::exclusive;
+pub use meta::Facts;
 pub use outbox::{Outcome, Rejected, Saved};
 
 use std::fmt;
@@ -29,9 +30,7 @@ pub struct Store {
 
 impl Store {
     pub async fn open(name: &str) -> Result<Store, StoreError> {
-        let store = Store { db: idb::open(name).await?, name: name.into() };
-        store.ensure_device().await?;
-        Ok(store)
+        Ok(Store { db: idb::open(name).await?, name: name.into() })
     }
 
     /// The name of the Web Lock that makes one tab at a time push this database's outbox.
@@ -85,6 +84,7 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
-fn encode_error(error: serde_json::Error) -> StoreError {
-    StoreError::Failed(format!("not JSON: {error}"))
+/// serde's account of where is left out: its error formatting costs more wasm than it helps here.
+fn encode_error(_: serde_json::Error) -> StoreError {
+    StoreError::Failed("not the JSON expected".into())
 }

@@ -5,6 +5,9 @@ use super::idb::{self, field, object, META, OUTBOX, RECORDS, REJECTED};
 use super::meta::{uuid_v4, NEXT_SEQ};
 use super::records::record_key;
 use super::{encode_error, exclusive, Store, StoreError};
+use chrono::Utc;
+use lane_domain::ids::{DeviceId, MutationId};
+use lane_domain::sync::{Change, Mutation};
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
@@ -34,13 +37,12 @@ pub struct Rejected {
 }
 
 impl Store {
-    /// Saves a change: the record's new local state under `(kind, id)` and the mutation carrying
-    /// `change`, with the next seq, in one transaction. Returns once it is committed, so the UI may
-    /// say "saved"; on any error nothing of it was written.
-    pub async fn save(&self, kind: &str, id: &str, record: &impl Serialize, change: &impl Serialize) -> Result<Saved, StoreError> {
+    /// Saves a change: the record's new local state under `(kind, id)` and the [`Mutation`]
+    /// carrying `change`, with the next seq, in one transaction. Returns once it is committed, so
+    /// the UI may say "saved"; on any error nothing of it was written.
+    pub async fn save(&self, kind: &str, id: &str, record: &impl Serialize, change: Change) -> Result<Saved, StoreError> {
         let record = serde_json::to_string(record).map_err(encode_error)?;
-        let change = serde_json::to_value(change).map_err(encode_error)?;
-        let mutation_id = uuid_v4();
+        let mutation_id = MutationId::parse(&uuid_v4()).map_err(|e| StoreError::Failed(e.to_string()))?;
         let key = record_key(kind, id);
         exclusive(&self.outbox_lock(), async {
             let tx = idb::transaction(&self.db, &[RECORDS, OUTBOX, META], true)?;
@@ -50,18 +52,17 @@ impl Store {
                 let device = meta.get(&JsValue::from_str("device")).map_err(idb::failed)?;
                 let seq = idb::wait(&next).await?.as_f64().map_or(1, |n| n as u64);
                 let device = idb::wait(&device).await?.as_string().unwrap_or_default();
-                let now = js_sys::Date::new_0();
-                let mutation = serde_json::json!({
-                    "id": mutation_id, "device": device, "seq": seq,
-                    "at": String::from(now.to_iso_string()), "change": change,
-                });
-                let entry = object(&[("json", mutation.to_string().into()), ("at", now.get_time().into())]);
+                let device = DeviceId::parse(&device).map_err(|e| StoreError::Failed(e.to_string()))?;
+                let at = Utc::now();
+                let mutation = Mutation { id: mutation_id.clone(), device, seq, at, change };
+                let json = serde_json::to_string(&mutation).map_err(encode_error)?;
+                let entry = object(&[("json", json.into()), ("at", (at.timestamp_millis() as f64).into())]);
                 // `add`, not `put`: a seq already taken aborts the change instead of replacing one.
                 idb::store(&tx, OUTBOX)?.add_with_key(&entry, &seq_key(seq)).map_err(idb::failed)?;
                 let local = object(&[("json", record.into()), ("seq", seq_key(seq))]);
                 idb::store(&tx, RECORDS)?.put_with_key(&local, &key).map_err(idb::failed)?;
                 meta.put_with_key(&seq_key(seq + 1), &JsValue::from_str(NEXT_SEQ)).map_err(idb::failed)?;
-                Ok(Saved { seq, id: mutation_id.clone() })
+                Ok(Saved { seq, id: mutation_id.to_string() })
             };
             idb::finish(&tx, work.await).await
         })

@@ -2,10 +2,13 @@
 //! keeps the connection indicator and the rejected list up to date.
 
 use super::backoff::backoff;
-use super::wire::{Problem, PullPage, PushResponse};
 use super::{HttpTransport, Transport, TransportError};
 use crate::connection::{Connection, SyncProblem};
+use crate::device::{Device, Enrolled, SignedIn};
+use crate::js;
 use crate::store::{exclusive, Outcome, Rejected, Saved, Store, StoreError, DATABASE};
+use lane_domain::device::Enrolment;
+use lane_domain::sync::Change;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use serde::Serialize;
@@ -38,6 +41,8 @@ pub enum SyncError {
     Busy,
     /// The server refused the request as a whole (4xx): no retry until [`SyncEngine::set_token`].
     Stopped { code: String, message: String },
+    /// A tablet's push needs an advisor signed in: the outbox waits (pulls go on) until one is.
+    SignInRequired,
     /// Network, server or answer trouble: retried with backoff.
     Retry(String),
     Store(StoreError),
@@ -58,6 +63,7 @@ struct Inner {
     store: RefCell<Option<Store>>,
     transport: Box<dyn Transport>,
     connection: Connection,
+    device: Device,
     rejected: RwSignal<Vec<Rejected>>,
     options: SyncOptions,
     state: RefCell<State>,
@@ -73,7 +79,7 @@ struct State {
     stopped: bool,
 }
 
-/// Provides the app's engine (database "lane", HTTP transport) and starts it.
+/// Provides the app's engine (database "lane", HTTP transport) and its [`Device`], and starts it.
 pub fn provide_sync(connection: Connection) -> SyncEngine {
     let engine = SyncEngine::new(DATABASE, Box::new(HttpTransport), connection, SyncOptions::default());
     provide_context(engine.clone());
@@ -92,10 +98,16 @@ impl SyncEngine {
             store: RefCell::new(None),
             transport,
             connection,
+            device: Device::new(),
             rejected: RwSignal::new(Vec::new()),
             options,
             state: RefCell::default(),
         })))
+    }
+
+    /// What this device is and who is signed in on it.
+    pub fn device(&self) -> Device {
+        self.0.device
     }
 
     /// The changes the server rejected, for the person to see and fix or discard.
@@ -115,7 +127,7 @@ impl SyncEngine {
 
     /// Saves a change durably (see [`Store::save`]), then syncs soon. Only after `Ok` may the UI
     /// say the change is saved.
-    pub async fn save(&self, kind: &str, id: &str, record: &impl Serialize, change: &impl Serialize) -> Result<Saved, StoreError> {
+    pub async fn save(&self, kind: &str, id: &str, record: &impl Serialize, change: Change) -> Result<Saved, StoreError> {
         let saved = match self.store().await {
             Ok(store) => store.save(kind, id, record, change).await,
             Err(error) => Err(error),
@@ -143,10 +155,37 @@ impl SyncEngine {
     /// Stores the device's new token and lifts a stop caused by the old one.
     pub async fn set_token(&self, token: &str) -> Result<(), StoreError> {
         self.store().await?.set_token(token).await?;
+        self.resume();
+        Ok(())
+    }
+
+    /// Keeps this device's enrolment (see [`Store::set_enrolment`]) and starts syncing with it.
+    pub async fn enrol(&self, enrolment: &Enrolment) -> Result<(), StoreError> {
+        let store = self.store().await?;
+        store.set_enrolment(enrolment).await?;
+        self.0.device.session.try_set(None);
+        let enrolled = Enrolled { device: enrolment.device.to_string(), kind: enrolment.kind, name: enrolment.name.clone() };
+        self.0.device.enrolled.try_set(Some(enrolled));
+        self.resume();
+        Ok(())
+    }
+
+    /// Keeps the advisor's session (or ends it, with `None`); waiting changes go out with it.
+    pub async fn set_session(&self, session: Option<SignedIn>) -> Result<(), StoreError> {
+        self.store().await?.set_session(session.as_ref()).await?;
+        let signed_in = session.is_some();
+        self.0.device.session.try_set(session);
+        if signed_in {
+            self.resume();
+        }
+        Ok(())
+    }
+
+    /// Lifts a stop or a wait for sign-in, and syncs.
+    fn resume(&self) {
         self.0.state.borrow_mut().stopped = false;
         self.0.connection.problem.try_set(None);
         self.kick();
-        Ok(())
     }
 
     /// Opens the store, shows what waits, and syncs now, on every `online` event and on a timer.
@@ -155,12 +194,19 @@ impl SyncEngine {
         wasm_bindgen_futures::spawn_local(async move {
             match engine.store().await {
                 Ok(store) => {
-                    let last = store.last_sync().await.ok().flatten();
-                    engine.0.connection.last_sync.try_set(last);
+                    let device = engine.0.device;
+                    let facts = store.facts().await.ok();
+                    device.enrolled.try_set(facts.as_ref().and_then(|f| f.enrolled.clone()));
+                    device.session.try_set(facts.as_ref().and_then(|f| f.session.clone()));
+                    device.loaded.try_set(true);
+                    engine.0.connection.last_sync.try_set(facts.and_then(|f| f.last_sync));
                     engine.refresh().await;
                     engine.kick();
                 }
-                Err(error) => engine.show_store_error(&error),
+                Err(error) => {
+                    engine.0.device.loaded.try_set(true);
+                    engine.show_store_error(&error);
+                }
             }
         });
         let engine = self.clone();
@@ -219,47 +265,72 @@ impl SyncEngine {
 
     async fn cycle(&self) -> Result<(), SyncError> {
         let store = self.store().await?;
-        let token = store.token().await?.ok_or(SyncError::NoToken)?;
+        let facts = store.facts().await?;
+        let (token, session) = (facts.token.ok_or(SyncError::NoToken)?, facts.session);
         exclusive(&store.sync_lock(), async {
-            self.push_all(&store, &token).await?;
+            // Waiting for a sign-in holds back the outbox only: pulls go on (the sign-in screen
+            // lists the advisors that the pull brings).
+            let pushed = match self.push_all(&store, &token, session.as_ref().map(|s| s.token.as_str())).await {
+                Err(SyncError::SignInRequired) => {
+                    // The session ended on the server (signed out elsewhere, or the tablet was
+                    // re-enrolled): the advisor signs in again. Unless one signed in meanwhile.
+                    let sent = session.as_ref().map(|s| s.token.as_str());
+                    if sent.is_some() && store.session().await?.as_ref().map(|s| s.token.as_str()) == sent {
+                        store.set_session(None).await?;
+                        self.0.device.session.try_set(None);
+                    }
+                    Err(SyncError::SignInRequired)
+                }
+                other => other,
+            };
+            if let Err(error) = &pushed {
+                if *error != SyncError::SignInRequired {
+                    return pushed;
+                }
+            }
             self.pull_all(&store, &token).await?;
             let now = js_sys::Date::now();
             store.set_last_sync(now).await?;
             self.0.connection.last_sync.try_set(Some(now));
-            Ok(())
+            pushed
         })
         .await
     }
 
-    async fn push_all(&self, store: &Store, token: &str) -> Result<(), SyncError> {
+    async fn push_all(&self, store: &Store, token: &str, session: Option<&str>) -> Result<(), SyncError> {
         loop {
             let pending = store.pending(self.0.options.batch_max).await?;
             let batch = take_batch(&pending, self.0.options.batch_bytes);
             if batch.is_empty() {
                 return Ok(());
             }
+            // The outbox holds each `Mutation` as JSON already: a `PushRequest` is their list.
             let mutations: Vec<&str> = batch.iter().map(|(_, json)| json.as_str()).collect();
             let body = format!("{{\"mutations\":[{}]}}", mutations.join(","));
-            let answer = self.0.transport.push(token, body).await.map_err(refusal)?;
-            let response: PushResponse = parse(&answer)?;
-            let outcomes: Vec<(u64, Outcome)> = response
-                .results
-                .into_iter()
-                .take_while(|result| batch.iter().any(|(seq, _)| *seq == result.seq))
-                .map_while(|result| match (result.outcome.as_str(), result.reason) {
-                    ("applied", _) => Some((result.seq, Outcome::Applied)),
-                    ("rejected", reason) => {
-                        let (code, message) = reason.map_or_else(Default::default, |r| (r.code, r.message));
-                        Some((result.seq, Outcome::Rejected { code, message }))
-                    }
-                    _ => None,
-                })
-                .collect();
+            let answer = self.0.transport.push(token, session, body).await.map_err(refusal)?;
+            // A `lane_domain::sync::PushResponse`, read with `JSON.parse` (see `crate::js`): each
+            // result is `{"id","seq","outcome":"applied"|"rejected","receipt"?|"reason"?}`.
+            let response = js::parse(&answer).ok_or_else(not_the_api)?;
+            let last_seq = js::count(&response, "last_seq").ok_or_else(not_the_api)?;
+            let mut outcomes: Vec<(u64, Outcome)> = Vec::new();
+            for result in js::items(&response, "results") {
+                let Some(seq) = js::count(&result, "seq").filter(|seq| batch.iter().any(|(s, _)| s == seq)) else { break };
+                let reason = js::field(&result, "reason");
+                let outcome = match js::text(&result, "outcome").as_deref() {
+                    Some("applied") => Outcome::Applied,
+                    Some("rejected") => Outcome::Rejected {
+                        code: js::text(&reason, "code").unwrap_or_default(),
+                        message: js::text(&reason, "message").unwrap_or_default(),
+                    },
+                    _ => break,
+                };
+                outcomes.push((seq, outcome));
+            }
             if outcomes.is_empty() {
                 return Err(SyncError::Retry("the server answered none of the batch".into()));
             }
             store.acknowledge(&outcomes).await?;
-            store.note_server_seq(response.last_seq).await?;
+            store.note_server_seq(last_seq).await?;
             self.refresh().await;
         }
     }
@@ -268,13 +339,19 @@ impl SyncEngine {
         loop {
             let cursor = store.cursor().await?;
             let answer = self.0.transport.pull(token, cursor, self.0.options.pull_limit).await.map_err(refusal)?;
-            let page: PullPage = parse(&answer)?;
-            store.put_records(&page.records, Some(page.cursor)).await?;
-            store.note_server_seq(page.last_seq).await?;
-            if !page.more {
+            // A `lane_domain::sync::PullResponse`: `{"records":[{"version","record"}],"cursor","more","last_seq"}`.
+            let page = js::parse(&answer).ok_or_else(not_the_api)?;
+            let (Some(next), Some(more), Some(last_seq)) = (js::count(&page, "cursor"), js::flag(&page, "more"), js::count(&page, "last_seq")) else {
+                return Err(not_the_api());
+            };
+            if store.put_records(&js::items(&page, "records"), Some(next)).await? > 0 {
+                self.0.device.records.try_update(|n| *n = n.wrapping_add(1));
+            }
+            store.note_server_seq(last_seq).await?;
+            if !more {
                 return Ok(());
             }
-            if page.cursor == cursor {
+            if next == cursor {
                 return Err(SyncError::Retry("the server said more but did not move the cursor".into()));
             }
         }
@@ -287,11 +364,17 @@ impl SyncEngine {
             Ok(()) => {
                 state.attempt = 0;
                 state.retry_at = None;
-                if matches!(self.0.connection.problem.try_get_untracked().flatten(), Some(SyncProblem::Refused { .. })) {
+                if matches!(self.0.connection.problem.try_get_untracked().flatten(), Some(SyncProblem::Refused { .. } | SyncProblem::SignInRequired)) {
                     self.0.connection.problem.try_set(None);
                 }
             }
             Err(SyncError::NoToken | SyncError::Busy) => {}
+            Err(SyncError::SignInRequired) => {
+                // No backoff: the sign-in resumes at once, and the periodic sync keeps pulling.
+                state.attempt = 0;
+                state.retry_at = None;
+                self.0.connection.problem.try_set(Some(SyncProblem::SignInRequired));
+            }
             Err(SyncError::Stopped { code, message }) => {
                 state.stopped = true;
                 self.0.connection.problem.try_set(Some(SyncProblem::Refused { code, message }));
@@ -340,16 +423,22 @@ fn take_batch(pending: &[(u64, String)], max_bytes: usize) -> &[(u64, String)] {
     &pending[..fits.count().max(pending.len().min(1))]
 }
 
-fn parse<T: serde::de::DeserializeOwned>(answer: &str) -> Result<T, SyncError> {
-    serde_json::from_str(answer).map_err(|error| SyncError::Retry(format!("an answer that is not the sync API's: {error}")))
+fn not_the_api() -> SyncError {
+    SyncError::Retry("an answer that is not the sync API's".into())
 }
 
-/// 4xx (but timeouts and rate limits) stops the engine; the rest is worth a retry.
+/// 4xx (but timeouts and rate limits) stops the engine, except a tablet's wait for sign-in; the
+/// rest is worth a retry.
 fn refusal(error: TransportError) -> SyncError {
     match error {
         TransportError::Status { status, body } if (400..500).contains(&status) && status != 408 && status != 429 => {
-            let problem = serde_json::from_str::<Problem>(&body).unwrap_or(Problem { code: format!("http_{status}"), message: body });
-            SyncError::Stopped { code: problem.code, message: problem.message }
+            // A `lane_domain::api::Problem`: `{"code","message"}`.
+            let problem = js::parse(&body).unwrap_or_default();
+            match (js::text(&problem, "code"), js::text(&problem, "message")) {
+                (Some(code), _) if code == js::code::SIGN_IN_REQUIRED => SyncError::SignInRequired,
+                (Some(code), Some(message)) => SyncError::Stopped { code, message },
+                _ => SyncError::Stopped { code: format!("http_{status}"), message: body },
+            }
         }
         TransportError::Status { status, .. } => SyncError::Retry(format!("the server answered {status}")),
         TransportError::Network(detail) => SyncError::Retry(detail),

@@ -1,15 +1,14 @@
 //! The sync engine: pushes the outbox and pulls server records, on start, when the network comes
 //! back, after each change and on a timer, backing off on failure. The transport is a trait so
-//! the engine runs in tests against a fake server.
+//! the engine runs in tests against a fake server. The JSON on the wire is `lane_domain::sync`'s.
 
 mod backoff;
 mod engine;
 mod http;
-mod wire;
 
 pub use backoff::backoff;
 pub use engine::{provide_sync, use_sync, SyncEngine, SyncError, SyncOptions};
-pub use http::HttpTransport;
+pub use http::{fetch, HttpTransport};
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,8 +17,9 @@ pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
 /// Carries request bodies to the server and its answers back, as JSON text.
 pub trait Transport {
-    /// `POST /api/sync/push` with `{"mutations":[…]}`.
-    fn push(&self, token: &str, body: String) -> LocalFuture<Result<String, TransportError>>;
+    /// `POST /api/sync/push` with a `PushRequest`; on a tablet with the advisor's session token
+    /// (the `lane-advisor-session` header).
+    fn push(&self, token: &str, session: Option<&str>, body: String) -> LocalFuture<Result<String, TransportError>>;
     /// `GET /api/sync/pull?cursor=…&limit=…`.
     fn pull(&self, token: &str, cursor: u64, limit: u32) -> LocalFuture<Result<String, TransportError>>;
 }

@@ -1,5 +1,6 @@
 // The app shell as a person meets it: the two front doors, the three languages and their memory,
-// the offline start, deep links, the not-found page, accessibility and touch-target size.
+// the offline start, deep links, the not-found page, accessibility and touch-target size. Devices
+// here are never set up, so their screens ask for a set-up code (devices.test.mjs sets them up).
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,25 +27,26 @@ describe("the app shell", () => {
     await page.goto(server.url + "/");
     await page.getByRole("heading", { level: 1, name: "Service lane" }).waitFor();
 
+    // A device nobody has set up yet asks for its set-up code (devices.test.mjs sets them up).
     await page.getByRole("link", { name: /Customer kiosk/ }).click();
     await page.waitForURL(server.url + "/kiosk");
-    await page.getByRole("heading", { level: 1, name: "Welcome" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Set up this device" }).waitFor();
 
     await page.getByRole("button", { name: "中文" }).click();
-    await page.getByRole("heading", { level: 1, name: "欢迎光临" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "设置本设备" }).waitFor();
     assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
 
     await page.getByRole("button", { name: "한국어" }).click();
-    await page.getByRole("heading", { level: 1, name: "어서 오세요" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "이 기기 설정" }).waitFor();
     assert.equal(await page.getByRole("button", { name: "한국어" }).getAttribute("aria-pressed"), "true");
 
     await page.reload();
-    await page.getByRole("heading", { level: 1, name: "어서 오세요" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "이 기기 설정" }).waitFor();
 
     await page.goto(server.url + "/advisor");
-    await page.getByRole("heading", { level: 1, name: "서비스 어드바이저" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "이 기기 설정" }).waitFor();
     await page.getByRole("button", { name: "English" }).click();
-    await page.getByRole("heading", { level: 1, name: "Service advisor" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Set up this device" }).waitFor();
     assert.deepEqual(page.errors, []);
     await context.close();
   });
@@ -52,19 +54,22 @@ describe("the app shell", () => {
   test("loads and routes with the network cut after one online visit", async () => {
     const { context, page } = await newPage(browser);
     await page.goto(server.url + "/kiosk");
-    await page.getByRole("heading", { level: 1, name: "Welcome" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Set up this device" }).waitFor();
     await waitForOfflineReady(page);
 
     await context.setOffline(true);
     await page.getByRole("status", { name: "Connection" }).filter({ hasText: "Offline" }).waitFor();
 
     await page.reload();
-    await page.getByRole("heading", { level: 1, name: "Welcome" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Set up this device" }).waitFor();
     await page.getByRole("status", { name: "Connection" }).filter({ hasText: "Offline" }).waitFor();
 
     // A deep link typed or bookmarked while offline.
     await page.goto(server.url + "/advisor");
-    await page.getByRole("heading", { level: 1, name: "Service advisor" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Set up this device" }).waitFor();
+    await page.getByLabel("Set-up code").fill("ABCD-EFGH");
+    await page.getByRole("button", { name: "Set up" }).click();
+    await page.getByRole("alert").filter({ hasText: "Setting up needs the network." }).waitFor();
 
     await page.goto(server.url + "/advisor/no-such-screen");
     await page.getByRole("heading", { level: 1, name: "Page not found" }).waitFor();
@@ -83,7 +88,7 @@ describe("the app shell", () => {
     await page.getByText("There is no page at /kiosk/nowhere.").waitFor();
     await page.getByRole("link", { name: "Back to the start" }).click();
     await page.waitForURL(server.url + "/kiosk");
-    await page.getByRole("heading", { level: 1, name: "Welcome" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Set up this device" }).waitFor();
     await context.close();
   });
 
@@ -124,7 +129,7 @@ describe("the app shell", () => {
       // The new cache works on its own: offline start still succeeds.
       await context.setOffline(true);
       await page.reload();
-      await page.getByRole("heading", { level: 1, name: "Welcome" }).waitFor();
+      await page.getByRole("heading", { level: 1, name: "Set up this device" }).waitFor();
     } finally {
       await context.close();
       await deployment.stop();
@@ -134,8 +139,8 @@ describe("the app shell", () => {
 
   for (const [path, heading] of [
     ["/", "Service lane"],
-    ["/kiosk", "Welcome"],
-    ["/advisor", "Service advisor"],
+    ["/kiosk", "Set up this device"],
+    ["/advisor", "Set up this device"],
     ["/kiosk/nowhere", "Page not found"],
   ]) {
     test(`${path} passes axe-core and has 48 px targets`, async () => {

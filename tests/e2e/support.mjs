@@ -20,15 +20,21 @@ const freePort = () =>
     });
   });
 
-/** Starts lane-server (serving `dist`, by default the release build); returns { url, dbPath, logs(), stop() }. */
-export async function startServer({ dist = process.env.LANE_DIST } = {}) {
+/** The admin token the tests start the server with (`startServer({ admin: true })`). */
+export const ADMIN_TOKEN = "e2e-admin-token";
+
+/**
+ * Starts lane-server (serving `dist`, by default the release build); returns { url, dbPath, logs(), stop() }.
+ * `admin: true` sets LANE_ADMIN_TOKEN (to ADMIN_TOKEN), which the admin API needs; `env` adds more.
+ */
+export async function startServer({ dist = process.env.LANE_DIST, admin = false, env = {} } = {}) {
   const bin = process.env.LANE_SERVER_BIN;
   if (!bin || !dist) throw new Error("LANE_SERVER_BIN and LANE_DIST must be set (scripts/test sets them)");
   const dir = mkdtempSync(join(tmpdir(), "lane-e2e-"));
   const port = await freePort();
   const dbPath = join(dir, "lane.db");
   const child = spawn(bin, ["--listen", `127.0.0.1:${port}`, "--database-url", dbPath, "--static-dir", dist], {
-    env: { ...process.env, NO_COLOR: "1", LANE_LOG: "warn" },
+    env: { ...process.env, NO_COLOR: "1", LANE_LOG: "warn", ...(admin ? { LANE_ADMIN_TOKEN: ADMIN_TOKEN } : {}), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -104,4 +110,29 @@ export async function smallTargets(page) {
       .filter(({ box }) => box.width < 48 || box.height < 48)
       .map(({ name, box }) => `${name} ${Math.round(box.width)}x${Math.round(box.height)}`),
   );
+}
+
+/** Calls the admin API of a server started with `admin: true`; returns the parsed JSON answer. */
+export async function adminApi(server, method, path, body) {
+  const response = await fetch(`${server.url}/api${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** A one-time enrolment code for a `kind` ("kiosk" or "tablet") device named `name`. */
+export async function createEnrolmentCode(server, kind, name) {
+  const { code } = await adminApi(server, "POST", "/admin/enrolment-codes", { kind, name });
+  return code;
+}
+
+/** Types `code` into a device's set-up screen and waits until the screen after it shows. */
+export async function setUpDevice(page, code) {
+  await page.getByRole("heading", { level: 1, name: "Set up this device" }).waitFor();
+  await page.getByLabel("Set-up code").fill(code);
+  await page.getByRole("button", { name: "Set up" }).click();
 }
