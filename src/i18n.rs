@@ -1,6 +1,7 @@
 //! Translations: the `Msg` table generated from `locales/*.json` by `build.rs`, and the current
 //! language as app-wide context, remembered per device.
 
+use gloo_storage::{LocalStorage, Storage};
 use lane_domain::Language;
 use leptos::prelude::*;
 
@@ -22,11 +23,8 @@ impl I18n {
     /// Switches the language and remembers it on this device.
     pub fn set(self, language: Language) {
         self.language.set(language);
-        // A full storage only costs the remembered choice, never the switch itself. Stored as a
-        // JSON string (`"ko"`), as gloo-storage wrote it before: devices keep their choice.
-        if let Some(storage) = local_storage() {
-            let _ = storage.set_item(STORAGE_KEY, &format!("\"{}\"", language.tag()));
-        }
+        // A full storage only costs the remembered choice, never the switch itself.
+        let _ = LocalStorage::set(STORAGE_KEY, language.tag());
     }
 
     /// The message in the current language; reactive when called inside a view closure.
@@ -52,13 +50,7 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 
 /// The language this device last chose, if any.
 pub fn remembered_language() -> Option<Language> {
-    let stored = local_storage()?.get_item(STORAGE_KEY).ok()??;
-    Language::from_tag(stored.strip_prefix('"')?.strip_suffix('"')?)
-}
-
-/// `localStorage` through web-sys: gloo-storage would bring serde_json's parser for one string.
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    LocalStorage::get::<String>(STORAGE_KEY).ok().and_then(|tag| Language::from_tag(&tag))
 }
 
 fn browser_language() -> Option<Language> {

@@ -3,7 +3,17 @@
 //! connection, sync) is provided once in [`app::App`] and read with `use_*` accessors. Every change
 //! goes through [`sync::SyncEngine::save`] into the device's [`store`] before it counts as saved.
 
+/// Notes a step of the sync engine for the drain benchmark (`--features bench`); nothing otherwise.
+macro_rules! bench_mark {
+    ($step:literal) => {
+        #[cfg(feature = "bench")]
+        crate::bench::mark($step);
+    };
+}
+
 pub mod app;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod connection;
 pub mod device;
 pub mod i18n;

@@ -167,6 +167,40 @@ async fn pulled_records_do_not_replace_a_local_change_still_waiting() {
 }
 
 #[wasm_bindgen_test]
+async fn a_record_shows_the_servers_copy_again_once_its_last_waiting_change_is_answered() {
+    let (store, _) = open("server-copy").await;
+    store.put_records(&on_the_wire(&[pulled_advisor("a1", "Server 1", 1)]), Some(1)).await.unwrap();
+    store.save("advisor", "a1", &json!({ "id": "a1", "name": "Local 1" }), change()).await.unwrap();
+    store.save("advisor", "a1", &json!({ "id": "a1", "name": "Local 2" }), change()).await.unwrap();
+    // A pull while the changes wait moves the cursor past the server's newer copy: it is kept
+    // beside the device's edit, which stays on screen.
+    assert_eq!(store.put_records(&on_the_wire(&[pulled_advisor("a1", "Server 2", 5)]), Some(5)).await.unwrap(), 0);
+    let name = |store: Store| async move { store.record::<Value>("advisor", "a1").await.unwrap().map(|v| v["name"].as_str().unwrap().to_owned()) };
+    assert_eq!(name(store.clone()).await.as_deref(), Some("Local 2"));
+    assert_eq!(store.cursor().await.unwrap(), 5);
+    // The first change answered: the second still waits, so the device's edit stays.
+    assert_eq!(store.acknowledge(&[(1, Outcome::Applied)]).await.unwrap(), 0);
+    assert_eq!(name(store.clone()).await.as_deref(), Some("Local 2"));
+    // The last one refused (which does not change the server's version, so no pull would bring
+    // the record again): the server's copy shows, not the refused edit.
+    let refused = Outcome::Rejected { code: "not_allowed".into(), message: "No.".into() };
+    assert_eq!(store.acknowledge(&[(2, refused.clone())]).await.unwrap(), 1);
+    assert_eq!(name(store.clone()).await.as_deref(), Some("Server 2"));
+    // Later pulls replace it as usual.
+    store.put_records(&on_the_wire(&[pulled_advisor("a1", "Server 3", 6)]), Some(6)).await.unwrap();
+    assert_eq!(name(store.clone()).await.as_deref(), Some("Server 3"));
+
+    // A record made on this device has no server copy: refused, it goes; applied, it stays until
+    // the pull brings the server's.
+    store.save("visit", "new-1", &visit("made here"), change()).await.unwrap();
+    store.save("visit", "new-2", &visit("made here"), change()).await.unwrap();
+    assert_eq!(store.acknowledge(&[(3, refused), (4, Outcome::Applied)]).await.unwrap(), 2);
+    assert_eq!(store.record::<Value>("visit", "new-1").await.unwrap(), None);
+    assert_eq!(store.record::<Value>("visit", "new-2").await.unwrap(), Some(visit("made here")));
+    assert_eq!(store.rejected().await.unwrap().iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2, 3]);
+}
+
+#[wasm_bindgen_test]
 async fn a_pulled_record_is_kept_as_its_own_type_without_the_tag() {
     let (store, _) = open("untagged").await;
     let device = DeviceId::parse("dev-1").unwrap();
@@ -250,6 +284,10 @@ fn backoff_grows_with_full_jitter_up_to_a_minute() {
 #[derive(Default)]
 struct FakeServer {
     applied: Vec<u64>,
+    /// The id applied at each seq of `applied`.
+    ids: Vec<String>,
+    /// The next push takes only this many of its mutations (as the real server stops at a gap).
+    take_only: Option<usize>,
     batches: Vec<usize>,
     lose_next_answer: bool,
     refuse: Option<(u16, String)>,
@@ -265,8 +303,9 @@ struct FakeServer {
 struct Fake(Rc<RefCell<FakeServer>>);
 
 impl Transport for Fake {
-    fn push(&self, token: &str, session: Option<&str>, body: String) -> LocalFuture<Result<String, TransportError>> {
+    fn push(&self, token: &str, session: Option<&str>, body: JsValue) -> LocalFuture<Result<String, TransportError>> {
         assert_eq!(token, "token-1");
+        let body = body.as_string().expect("the fake does not compress");
         let mut server = self.0.borrow_mut();
         server.sessions.push(session.map(str::to_owned));
         if server.require_session && session.is_none() {
@@ -280,15 +319,22 @@ impl Transport for Fake {
         let mutations = request["mutations"].as_array().unwrap();
         server.batches.push(mutations.len());
         let mut results = Vec::new();
-        for mutation in mutations {
+        let take = server.take_only.take().unwrap_or(usize::MAX);
+        for mutation in mutations.iter().take(take) {
             let seq = mutation["seq"].as_u64().unwrap();
+            let id = mutation["id"].as_str().unwrap().to_owned();
             let last = server.applied.last().copied().unwrap_or(0);
-            if seq > last + 1 {
-                break;
-            }
-            if seq == last + 1 {
+            // Like the real server: a mutation seen before gets its answer again; a new one is
+            // taken only at `last_seq + 1`.
+            let seen = server.ids.iter().position(|known| *known == id).map(|at| server.applied[at]);
+            if let Some(first) = seen {
+                assert_eq!(first, seq, "mutation {id} sent again under another seq");
+            } else if seq == last + 1 {
                 assert!(!server.applied.contains(&seq), "seq {seq} applied twice");
                 server.applied.push(seq);
+                server.ids.push(id);
+            } else {
+                break;
             }
             let outcome = if server.reject.contains(&seq) {
                 sync::Outcome::Rejected { reason: Rejection { code: RejectCode::SlotFull, message: "full".into() } }
@@ -365,6 +411,27 @@ async fn the_engine_drains_the_outbox_in_batches_and_pulls_every_page() {
     assert_eq!(connection.pending.get_untracked(), 0);
     assert!(connection.last_sync.get_untracked().is_some());
     assert_eq!(store.last_sync().await.unwrap(), connection.last_sync.get_untracked());
+}
+
+#[wasm_bindgen_test]
+async fn a_push_answered_in_part_sends_the_rest_again_in_order() {
+    let fake = Fake::default();
+    fake.0.borrow_mut().refuse = Some((503, String::new()));
+    let (engine, connection, _owner) = engine("partial", &fake, 3).await;
+    save_n(&engine, 7).await;
+    settle().await;
+    {
+        let mut server = fake.0.borrow_mut();
+        server.refuse = None;
+        server.take_only = Some(2);
+    }
+    engine.sync_now().await.unwrap();
+    let server = fake.0.borrow();
+    // The batch after the first was read while it was on its way; it is not sent, as the server
+    // stopped at 3: the rest goes again from 3.
+    assert_eq!(server.batches, vec![3, 3, 2]);
+    assert_eq!(server.applied, (1..=7).collect::<Vec<_>>());
+    assert_eq!(connection.pending.get_untracked(), 0);
 }
 
 #[wasm_bindgen_test]
@@ -480,4 +547,46 @@ fn the_codes_the_app_acts_on_are_the_shared_enums() {
     assert_eq!(name(ErrorCode::InvalidEnrolmentCode), code::INVALID_ENROLMENT_CODE);
     assert_eq!(name(ErrorCode::Unauthorized), code::UNAUTHORIZED);
     assert_eq!(name(ErrorCode::DeviceRevoked), code::DEVICE_REVOKED);
+}
+
+#[wasm_bindgen_test]
+async fn a_wiped_device_numbers_its_waiting_changes_after_the_servers_last_seq() {
+    let fake = Fake::default();
+    {
+        // The server applied five changes of this device before its storage was wiped.
+        let mut server = fake.0.borrow_mut();
+        server.applied = (1..=5).collect();
+        server.ids = (1..=5).map(|n| format!("before-the-wipe-{n}")).collect();
+        server.refuse = Some((503, String::new())); // offline while the changes are made
+        server.reject = vec![7];
+    }
+    let (engine, connection, _owner) = engine("wiped-renumber", &fake, 1000).await;
+    let store = engine.store().await.unwrap();
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        ids.push(engine.save("visit", &format!("v{i}"), &visit("x"), change()).await.unwrap().id);
+    }
+    settle().await;
+    assert_eq!(seqs(&store).await, vec![1, 2, 3]);
+    fake.0.borrow_mut().refuse = None;
+    engine.sync_now().await.unwrap();
+    {
+        let server = fake.0.borrow();
+        // The first push was answered with nothing, the second carried the same ids after 5.
+        assert_eq!(server.batches, vec![3, 3]);
+        assert_eq!(server.applied, (1..=8).collect::<Vec<_>>());
+        assert_eq!(server.ids[5..], ids[..]);
+    }
+    assert_eq!(connection.pending.get_untracked(), 0);
+    // Seq 7 (the second change, of v1) was refused: listed under its new number, and v1, made
+    // on this device, is gone; the applied ones stay.
+    let rejected = store.rejected().await.unwrap();
+    assert_eq!(rejected.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![7]);
+    let mutation: Value = serde_json::from_str(&rejected[0].mutation).unwrap();
+    assert_eq!((mutation["seq"].as_u64(), mutation["id"].as_str()), (Some(7), Some(ids[1].as_str())));
+    assert_eq!(store.record::<Value>("visit", "v1").await.unwrap(), None);
+    assert!(store.record::<Value>("visit", "v0").await.unwrap().is_some());
+    assert!(store.record::<Value>("visit", "v2").await.unwrap().is_some());
+    // New changes number on.
+    assert_eq!(store.save("visit", "v3", &visit("x"), change()).await.unwrap().seq, 9);
 }

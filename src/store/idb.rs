@@ -74,6 +74,14 @@ pub async fn wait(request: &IdbRequest) -> Result<JsValue, StoreError> {
     }
 }
 
+/// The results of requests made together in one transaction, in order: they complete in the order
+/// made, so waiting for the last is waiting for all (no await between them, no handler each).
+pub async fn wait_all(requests: &[IdbRequest]) -> Result<Vec<JsValue>, StoreError> {
+    let Some(last) = requests.last() else { return Ok(Vec::new()) };
+    wait(last).await?;
+    requests.iter().map(|r| r.result().map_err(failed)).collect()
+}
+
 /// Resolves when the transaction's `complete` fires: only then is the data on disk.
 pub async fn committed(tx: &IdbTransaction) -> Result<(), StoreError> {
     let promise = Promise::new(&mut |resolve, reject| {

@@ -12,7 +12,7 @@ mod records;
 
 pub use locks::exclusive;
 pub use meta::Facts;
-pub use outbox::{Outcome, Rejected, Saved};
+pub use outbox::{Batch, Outcome, Rejected, Saved};
 
 use std::fmt;
 use std::rc::Rc;

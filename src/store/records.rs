@@ -1,7 +1,11 @@
-//! The device's copy of records, keyed `[type, id]`: what the server sent, or this device's own
-//! newer edit. A local edit carries the seq of its latest change; while that change waits in the
-//! outbox, pulled server copies do not replace it. Each record is kept as its own type's JSON
-//! (without the `type` tag, which is in the key), with the server's version when pulled.
+//! The device's copy of records, keyed `[type, id]`. Each entry is `{json, version}`: the record
+//! as the server last sent it (its own type's JSON, without the `type` tag, which is in the key),
+//! with its version. While a change this device made to the record waits in the outbox, the entry
+//! is `{json, seq, server, version}` instead: `json` is the device's own edit (shown), `seq` the
+//! seq of its latest change, and `server`/`version` the server's copy, which pulls keep updating
+//! beside it. When the server answers that latest change (applied or rejected), the entry shows
+//! the server's copy again (`Store::acknowledge`); the pull that follows an applied change brings
+//! its result. So a change the server refused never leaves the device's own copy in place.
 //!
 //! Pulled records are stored as the server sent them, not parsed into `lane_domain::sync::Record`:
 //! the store needs only their type and id, and typed (de)serialisation of every record kind
@@ -49,10 +53,24 @@ impl Store {
         Ok(js_sys::Array::from(&all).iter().filter_map(|entry| field(&entry, "json").as_string()).collect())
     }
 
+    /// Every record of one type as `(JSON shown, server version)` (0 without one), for the drain
+    /// benchmark's edits (`crate::bench`).
+    #[cfg(feature = "bench")]
+    pub async fn versions(&self, kind: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let tx = idb::transaction(&self.db, &[RECORDS], false)?;
+        let (lower, upper) = (record_key(kind, ""), js_sys::Array::of2(&JsValue::from_str(kind), &js_sys::Array::new()));
+        let range = web_sys::IdbKeyRange::bound(&lower, &upper).map_err(idb::failed)?;
+        let all = idb::wait(&idb::store(&tx, RECORDS)?.get_all_with_key(&range).map_err(idb::failed)?).await?;
+        Ok(js_sys::Array::from(&all)
+            .iter()
+            .filter_map(|entry| Some((field(&entry, "json").as_string()?, field(&entry, "version").as_f64().unwrap_or(0.0) as u64)))
+            .collect())
+    }
+
     /// Stores records pulled from the server (each a `lane_domain::sync::Pulled` as parsed by the
     /// browser: `{"version":N,"record":{"type":…,"id":…,…}}`) and, in the same transaction, the
-    /// cursor to pull from next. A record with a local change still waiting keeps the local copy.
-    /// Returns how many records were written.
+    /// cursor to pull from next. A record with a local change still waiting keeps showing the
+    /// local copy; the server's is kept beside it. Returns how many shown records changed.
     pub async fn put_records(&self, records: &[JsValue], cursor: Option<u64>) -> Result<usize, StoreError> {
         let tx = idb::transaction(&self.db, &[RECORDS, OUTBOX, META], true)?;
         let work = async {
@@ -68,14 +86,17 @@ impl Store {
                 // Kept as its own type's JSON: the tag is in the key. (A copy: the caller's is left as it was.)
                 let own = js_sys::Object::assign(&js_sys::Object::new(), record.unchecked_ref());
                 let _ = js_sys::Reflect::delete_property(&own, &JsValue::from_str("type"));
-                let json = js_sys::JSON::stringify(&own).map(String::from).map_err(idb::failed)?;
-                let local_seq = field(&idb::wait(&store.get(&key).map_err(idb::failed)?).await?, "seq");
-                if !local_seq.is_undefined() && !idb::wait(&outbox.get(&local_seq).map_err(idb::failed)?).await?.is_undefined() {
-                    continue;
-                }
-                let entry = object(&[("json", json.into()), ("version", js::field(pulled, "version"))]);
+                let json: JsValue = js_sys::JSON::stringify(&own).map_err(idb::failed)?.into();
+                let version = js::field(pulled, "version");
+                let local = idb::wait(&store.get(&key).map_err(idb::failed)?).await?;
+                let local_seq = field(&local, "seq");
+                let entry = if !local_seq.is_undefined() && !idb::wait(&outbox.get(&local_seq).map_err(idb::failed)?).await?.is_undefined() {
+                    object(&[("json", field(&local, "json")), ("seq", local_seq), ("server", json), ("version", version)])
+                } else {
+                    written += 1;
+                    object(&[("json", json), ("version", version)])
+                };
                 store.put_with_key(&entry, &key).map_err(idb::failed)?;
-                written += 1;
             }
             if let Some(cursor) = cursor {
                 let meta = idb::store(&tx, META)?;
@@ -84,6 +105,33 @@ impl Store {
             Ok(written)
         };
         idb::finish(&tx, work.await).await
+    }
+}
+
+/// The entry a save writes: the device's edit `json` as change `seq`, keeping the server's copy
+/// that `before` (the entry it replaces, if any) holds or is.
+pub(super) fn local_entry(json: &str, seq: JsValue, before: &JsValue) -> JsValue {
+    let (server, version) = if before.is_undefined() {
+        (JsValue::UNDEFINED, JsValue::UNDEFINED)
+    } else if field(before, "seq").is_undefined() {
+        (field(before, "json"), field(before, "version"))
+    } else {
+        (field(before, "server"), field(before, "version"))
+    };
+    object(&[("json", json.into()), ("seq", seq), ("server", server), ("version", version)])
+}
+
+/// What an entry shows once the server has answered its latest local change: the server's copy;
+/// without one (a record made on this device), the device's own copy if the change was applied
+/// (the next pull replaces it), else nothing.
+pub(super) fn answered_entry(local: &JsValue, applied: bool) -> Option<JsValue> {
+    let server = field(local, "server");
+    if !server.is_undefined() {
+        Some(object(&[("json", server), ("version", field(local, "version"))]))
+    } else if applied {
+        Some(object(&[("json", field(local, "json"))]))
+    } else {
+        None
     }
 }
 

@@ -6,21 +6,28 @@ use super::{HttpTransport, Transport, TransportError};
 use crate::connection::{Connection, SyncProblem};
 use crate::device::{Device, Enrolled, SignedIn};
 use crate::js;
-use crate::store::{exclusive, Outcome, Rejected, Saved, Store, StoreError, DATABASE};
+use crate::store::{exclusive, Batch, Outcome, Rejected, Saved, Store, StoreError, DATABASE};
 use lane_domain::device::Enrolment;
 use lane_domain::sync::Change;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use serde::Serialize;
 use std::cell::RefCell;
+use std::future::{poll_fn, Future};
+use std::pin::pin;
 use std::rc::Rc;
+use std::task::Poll;
 use std::time::Duration;
 
 pub struct SyncOptions {
     /// Most mutations in one push.
     pub batch_max: u32,
-    /// A push stops adding mutations past this many bytes of JSON (one always goes).
-    pub batch_bytes: usize,
+    /// Most mutations in a cycle's first push: a small one keeps the server busy while the device
+    /// reads the next, larger batch from its storage, instead of leaving it idle meanwhile.
+    pub first_batch: u32,
+    /// A push stops adding mutations past this much JSON (one always goes), in UTF-16 units: at
+    /// most 3 bytes each in UTF-8, so the default keeps a push under the server's 8 MiB.
+    pub batch_bytes: u32,
     pub pull_limit: u32,
     /// How often to sync when nothing else prompts it.
     pub interval: Duration,
@@ -28,7 +35,7 @@ pub struct SyncOptions {
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        SyncOptions { batch_max: 1000, batch_bytes: 4 << 20, pull_limit: 500, interval: Duration::from_secs(30) }
+        SyncOptions { batch_max: 1000, first_batch: 250, batch_bytes: 2_500_000, pull_limit: 500, interval: Duration::from_secs(30) }
     }
 }
 
@@ -83,6 +90,8 @@ struct State {
 pub fn provide_sync(connection: Connection) -> SyncEngine {
     let engine = SyncEngine::new(DATABASE, Box::new(HttpTransport), connection, SyncOptions::default());
     provide_context(engine.clone());
+    #[cfg(feature = "bench")]
+    crate::bench::keep(engine.clone());
     engine.start();
     engine
 }
@@ -264,9 +273,11 @@ impl SyncEngine {
     }
 
     async fn cycle(&self) -> Result<(), SyncError> {
+        bench_mark!("cycle");
         let store = self.store().await?;
         let facts = store.facts().await?;
         let (token, session) = (facts.token.ok_or(SyncError::NoToken)?, facts.session);
+        bench_mark!("facts");
         exclusive(&store.sync_lock(), async {
             // Waiting for a sign-in holds back the outbox only: pulls go on (the sign-in screen
             // lists the advisors that the pull brings).
@@ -297,24 +308,51 @@ impl SyncEngine {
         .await
     }
 
+    /// Pushes every waiting change, oldest first, one request at a time (the server takes a
+    /// device's changes only in seq order). While the server works on one batch, the next is read
+    /// from the outbox and the previous one's answers are stored.
     async fn push_all(&self, store: &Store, token: &str, session: Option<&str>) -> Result<(), SyncError> {
+        let (limit, units) = (self.0.options.batch_max, self.0.options.batch_bytes);
+        let mut renumbered = false;
+        bench_mark!("locked");
+        // Answers received but not yet stored: stored while the next push is on its way.
+        let mut unstored: Option<Answers> = None;
+        let transport = &self.0.transport;
+        // The next batch, read and made ready to send (compressed).
+        let ready = |after: Option<u64>, limit: u32| async move {
+            let batch = store.batch(after, limit, units).await?;
+            let wire = transport.prepare(batch.body.clone()).await;
+            Ok::<_, StoreError>((batch, wire))
+        };
+        let mut next = ready(None, limit.min(self.0.options.first_batch.max(1))).await?;
         loop {
-            let pending = store.pending(self.0.options.batch_max).await?;
-            let batch = take_batch(&pending, self.0.options.batch_bytes);
-            if batch.is_empty() {
-                return Ok(());
-            }
-            // The outbox holds each `Mutation` as JSON already: a `PushRequest` is their list.
-            let mutations: Vec<&str> = batch.iter().map(|(_, json)| json.as_str()).collect();
-            let body = format!("{{\"mutations\":[{}]}}", mutations.join(","));
-            let answer = self.0.transport.push(token, session, body).await.map_err(refusal)?;
+            let (batch, wire) = next;
+            let Some(&(first, _)) = batch.entries.first() else {
+                return match unstored.take() {
+                    Some(answers) => self.store_answers(store, answers).await,
+                    None => Ok(()),
+                };
+            };
+            bench_mark!("body");
+            let after = batch.entries.last().map(|(seq, _)| *seq);
+            let pushed = transport.push(token, session, wire);
+            let stored = async {
+                match unstored.take() {
+                    Some(answers) => self.store_answers(store, answers).await,
+                    None => Ok(()),
+                }
+            };
+            let (answer, (following, stored)) = both(pushed, async { (ready(after, limit).await, stored.await) }).await;
+            stored?;
+            let answer = answer.map_err(refusal)?;
+            bench_mark!("answer");
             // A `lane_domain::sync::PushResponse`, read with `JSON.parse` (see `crate::js`): each
             // result is `{"id","seq","outcome":"applied"|"rejected","receipt"?|"reason"?}`.
             let response = js::parse(&answer).ok_or_else(not_the_api)?;
             let last_seq = js::count(&response, "last_seq").ok_or_else(not_the_api)?;
             let mut outcomes: Vec<(u64, Outcome)> = Vec::new();
             for result in js::items(&response, "results") {
-                let Some(seq) = js::count(&result, "seq").filter(|seq| batch.iter().any(|(s, _)| s == seq)) else { break };
+                let Some(seq) = js::count(&result, "seq").filter(|seq| batch.entries.binary_search_by_key(seq, |(s, _)| *s).is_ok()) else { break };
                 let reason = js::field(&result, "reason");
                 let outcome = match js::text(&result, "outcome").as_deref() {
                     Some("applied") => Outcome::Applied,
@@ -327,12 +365,42 @@ impl SyncEngine {
                 outcomes.push((seq, outcome));
             }
             if outcomes.is_empty() {
+                // None answered: the outbox's numbers do not follow the server's `last_seq` (this
+                // device's storage was wiped and it numbered from 1 again). Number on from there,
+                // once per cycle, and push again.
+                if !renumbered && first != last_seq + 1 && store.renumber(first, last_seq).await? {
+                    renumbered = true;
+                    next = ready(None, limit).await?;
+                    continue;
+                }
                 return Err(SyncError::Retry("the server answered none of the batch".into()));
             }
-            store.acknowledge(&outcomes).await?;
-            store.note_server_seq(last_seq).await?;
-            self.refresh().await;
+            let complete = outcomes.len() == batch.entries.len();
+            unstored = Some((outcomes, batch, last_seq));
+            if complete {
+                next = following?;
+            } else {
+                // The server stopped partway: store what it answered, then send the rest again.
+                if let Some(answers) = unstored.take() {
+                    self.store_answers(store, answers).await?;
+                }
+                next = ready(None, limit).await?;
+            }
         }
+    }
+
+    /// Stores a push's answers (see [`Store::acknowledge_batch`]) and what the server said of
+    /// this device's numbering.
+    async fn store_answers(&self, store: &Store, (outcomes, batch, last_seq): Answers) -> Result<(), SyncError> {
+        bench_mark!("storing");
+        if store.acknowledge_batch(&outcomes, &batch).await? > 0 {
+            self.0.device.records.try_update(|n| *n = n.wrapping_add(1));
+        }
+        #[cfg(feature = "bench")]
+        crate::bench::acknowledged();
+        store.note_server_seq(last_seq).await?;
+        self.refresh().await;
+        Ok(())
     }
 
     async fn pull_all(&self, store: &Store, token: &str) -> Result<(), SyncError> {
@@ -413,14 +481,31 @@ impl SyncEngine {
     }
 }
 
-/// The oldest waiting changes up to the byte budget; at least one, however large.
-fn take_batch(pending: &[(u64, String)], max_bytes: usize) -> &[(u64, String)] {
-    let mut bytes = 0;
-    let fits = pending.iter().take_while(|(_, json)| {
-        bytes += json.len() + 1;
-        bytes <= max_bytes
-    });
-    &pending[..fits.count().max(pending.len().min(1))]
+/// A push's answers, the batch they answer and the server's `last_seq`.
+type Answers = (Vec<(u64, Outcome)>, Batch, u64);
+
+/// Runs two futures at once (on this one thread) and waits for both.
+async fn both<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (pin!(a), pin!(b));
+    let (mut first, mut second) = (None, None);
+    poll_fn(|cx| {
+        if first.is_none() {
+            if let Poll::Ready(value) = a.as_mut().poll(cx) {
+                first = Some(value);
+            }
+        }
+        if second.is_none() {
+            if let Poll::Ready(value) = b.as_mut().poll(cx) {
+                second = Some(value);
+            }
+        }
+        if first.is_some() && second.is_some() {
+            Poll::Ready((first.take().expect("ready"), second.take().expect("ready")))
+        } else {
+            Poll::Pending
+        }
+    })
+    .await
 }
 
 fn not_the_api() -> SyncError {

@@ -11,15 +11,21 @@ pub use engine::{provide_sync, use_sync, SyncEngine, SyncError, SyncOptions};
 pub use http::{fetch, HttpTransport};
 
 use std::future::Future;
+use wasm_bindgen::JsValue;
 use std::pin::Pin;
 
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
 /// Carries request bodies to the server and its answers back, as JSON text.
 pub trait Transport {
-    /// `POST /api/sync/push` with a `PushRequest`; on a tablet with the advisor's session token
-    /// (the `lane-advisor-session` header).
-    fn push(&self, token: &str, session: Option<&str>, body: String) -> LocalFuture<Result<String, TransportError>>;
+    /// Makes a `PushRequest` (JSON text, kept as the browser's string: it can be megabytes) ready
+    /// to send, e.g. compressed; the engine does this while the previous push is on its way.
+    fn prepare(&self, body: js_sys::JsString) -> LocalFuture<JsValue> {
+        Box::pin(async move { body.into() })
+    }
+    /// `POST /api/sync/push` with a `PushRequest` as [`Transport::prepare`] made it; on a tablet
+    /// with the advisor's session token (the `lane-advisor-session` header).
+    fn push(&self, token: &str, session: Option<&str>, body: JsValue) -> LocalFuture<Result<String, TransportError>>;
     /// `GET /api/sync/pull?cursor=…&limit=…`.
     fn pull(&self, token: &str, cursor: u64, limit: u32) -> LocalFuture<Result<String, TransportError>>;
 }

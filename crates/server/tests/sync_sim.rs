@@ -150,24 +150,13 @@ impl Model {
     /// for the person); the device then shows the server's copy of the record again.
     fn acknowledge(&mut self, answered: &[MutationId]) {
         self.outbox.retain(|m| !answered.contains(&m.id));
-        if !app_records() {
-            self.local.retain(|_, (id, _)| !answered.contains(id));
-        }
+        self.local.retain(|_, (id, _)| !answered.contains(id));
     }
 
-    /// `Store::put_records`: a pulled record replaces the device's copy, except (in the app's
-    /// rule) while the device's own change to it still waits in the outbox.
+    /// `Store::put_records`: a pulled record is the server's copy, kept beside the device's own
+    /// edit while that edit's change waits (the device shows its edit until it is answered).
     fn put_record(&mut self, version: u64, value: Value) {
-        let key = key_of(&value);
-        if app_records() {
-            if let Some((id, _)) = self.local.get(&key) {
-                if self.outbox.iter().any(|m| &m.id == id) {
-                    return;
-                }
-                self.local.remove(&key);
-            }
-        }
-        self.pulled.insert(key, (version, value));
+        self.pulled.insert(key_of(&value), (version, value));
     }
 
     /// `Store::note_server_seq`, and the renumbering a wiped device needs (ARCHITECTURE.md: "A
@@ -179,7 +168,7 @@ impl Model {
             if self.next_seq.is_none_or(|n| n <= last_seq) {
                 self.next_seq = Some(last_seq + 1);
             }
-        } else if answered_none && self.outbox[0].seq != last_seq + 1 && !app_seq() {
+        } else if answered_none && self.outbox[0].seq != last_seq + 1 {
             for (i, m) in self.outbox.iter_mut().enumerate() {
                 m.seq = last_seq + 1 + i as u64;
             }
@@ -188,22 +177,6 @@ impl Model {
         }
         false
     }
-}
-
-/// `SYNC_SIM_APP_RECORDS=1` models the app's record store as src/store/records.rs has it: one copy
-/// per record, a pulled record skipped while the device's own change waits, and the device's copy
-/// kept after the server rejected that change. By default the model keeps the server's copy beside
-/// the device's pending edit and shows the server's again once the edit is answered.
-fn app_records() -> bool {
-    static APP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *APP.get_or_init(|| std::env::var("SYNC_SIM_APP_RECORDS").is_ok_and(|v| v == "1"))
-}
-
-/// `SYNC_SIM_APP_SEQ=1` models the app's numbering as src/store/meta.rs has it: a device learns
-/// the server's last_seq only while its outbox is empty, and never renumbers waiting changes.
-fn app_seq() -> bool {
-    static APP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *APP.get_or_init(|| std::env::var("SYNC_SIM_APP_SEQ").is_ok_and(|v| v == "1"))
 }
 
 fn key_of(value: &Value) -> Key {
