@@ -112,7 +112,7 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
             .bind(hash_pin(pin))
             .execute(&mut *tx)
             .await?;
-        clock.bump(&mut tx, "advisor", id).await?;
+        clock.bump("advisor", id);
     }
 
     for (id, code, en, zh, ko, minutes, price) in SERVICES {
@@ -131,7 +131,7 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
         .bind(CURRENCY.code())
         .execute(&mut *tx)
         .await?;
-        clock.bump(&mut tx, "service_type", id).await?;
+        clock.bump("service_type", id);
     }
 
     for (n, v) in VISITS.iter().enumerate() {
@@ -181,7 +181,7 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
             .execute(&mut *tx)
             .await?;
         for (record_type, id) in [("customer", &customer_id), ("vehicle", &vehicle_id), ("appointment", &appointment_id)] {
-            clock.bump(&mut tx, record_type, id).await?;
+            clock.bump(record_type, id);
         }
     }
 

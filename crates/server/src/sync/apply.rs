@@ -22,6 +22,12 @@ use serde_json::json;
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 
+/// What a push writes once, at its end: the records' versions and the audit-log rows.
+pub struct Batch {
+    pub clock: Clock,
+    pub audit: audit::Log,
+}
+
 pub enum Applied {
     Done(Option<Receipt>),
     Refused(Rejection),
@@ -36,17 +42,17 @@ fn tag<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-pub async fn apply(conn: &mut AnyConnection, clock: &mut Clock, device: &Device, actor: &Actor, mutation: &Mutation) -> Result<Applied, sqlx::Error> {
+pub async fn apply(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, actor: &Actor, mutation: &Mutation) -> Result<Applied, sqlx::Error> {
     match &mutation.change {
-        Change::BookAppointment(request) => book(conn, clock, device, actor, request).await,
-        Change::CheckIn(check_in) => arrive(conn, clock, device, actor, mutation, check_in).await,
-        Change::EditVisit { visit, base, edit } => edit_visit(conn, clock, device, actor, mutation, FieldEdit { visit, base: *base, edit }).await,
-        Change::AdvanceVisit { visit, to } => advance(conn, clock, actor, visit, *to).await,
-        Change::Sign(signature) => sign(conn, clock, device, actor, signature).await,
+        Change::BookAppointment(request) => book(conn, batch, device, actor, request).await,
+        Change::CheckIn(check_in) => arrive(conn, batch, device, actor, mutation, check_in).await,
+        Change::EditVisit { visit, base, edit } => edit_visit(conn, batch, device, actor, mutation, FieldEdit { visit, base: *base, edit }).await,
+        Change::AdvanceVisit { visit, to } => advance(conn, batch, actor, visit, *to).await,
+        Change::Sign(signature) => sign(conn, batch, device, actor, signature).await,
     }
 }
 
-async fn book(conn: &mut AnyConnection, clock: &mut Clock, device: &Device, actor: &Actor, request: &BookingRequest) -> Result<Applied, sqlx::Error> {
+async fn book(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, actor: &Actor, request: &BookingRequest) -> Result<Applied, sqlx::Error> {
     let now = Utc::now();
     let booking = match request.validate(now.year() as u16) {
         Ok(booking) => booking,
@@ -80,10 +86,10 @@ async fn book(conn: &mut AnyConnection, clock: &mut Clock, device: &Device, acto
         Err(error @ CapacityError::NotASlot { .. }) => return refused(RejectCode::Invalid, error.to_string()),
         Err(error) => return refused(RejectCode::SlotFull, error.to_string()),
     };
-    let (customer, vehicle) = customer_and_vehicle(conn, clock, actor, &device.dealership, &booking).await?;
+    let (customer, vehicle) = customer_and_vehicle(conn, batch, actor, &device.dealership, &booking).await?;
     insert_appointment(conn, &device.dealership, &booking, &customer, &vehicle, &advisor, AppointmentStatus::Booked).await?;
-    clock.bump(conn, "appointment", booking.appointment.as_str()).await?;
-    audit::record(conn, actor, "appointment.booked", "appointment", booking.appointment.as_str(), &json!(request)).await?;
+    batch.clock.bump("appointment", booking.appointment.as_str());
+    batch.audit.record(actor, "appointment.booked", "appointment", booking.appointment.as_str(), &json!(request));
     let advisor_name = records::advisor(conn, advisor.as_str()).await?.map(|a| a.name.as_str().to_owned()).unwrap_or_default();
     Ok(Applied::Done(Some(Receipt::Booked { advisor, advisor_name })))
 }
@@ -91,7 +97,7 @@ async fn book(conn: &mut AnyConnection, clock: &mut Clock, device: &Device, acto
 /// The customer's file by phone, and their vehicle by plate; created when new.
 async fn customer_and_vehicle(
     conn: &mut AnyConnection,
-    clock: &mut Clock,
+    batch: &mut Batch,
     actor: &Actor,
     dealership: &str,
     booking: &ValidBooking,
@@ -116,8 +122,8 @@ async fn customer_and_vehicle(
                 .bind(&now)
                 .execute(&mut *conn)
                 .await?;
-            clock.bump(conn, "customer", &id).await?;
-            audit::record(conn, actor, "customer.created", "customer", &id, &json!({})).await?;
+            batch.clock.bump("customer", &id);
+            batch.audit.record(actor, "customer.created", "customer", &id, &json!({}));
             id
         }
     };
@@ -140,8 +146,8 @@ async fn customer_and_vehicle(
                 .bind(booking.year.map(i64::from))
                 .execute(&mut *conn)
                 .await?;
-            clock.bump(conn, "vehicle", &id).await?;
-            audit::record(conn, actor, "vehicle.created", "vehicle", &id, &json!({})).await?;
+            batch.clock.bump("vehicle", &id);
+            batch.audit.record(actor, "vehicle.created", "vehicle", &id, &json!({}));
             id
         }
     };
@@ -186,7 +192,7 @@ async fn insert_appointment(
     Ok(())
 }
 
-async fn arrive(conn: &mut AnyConnection, clock: &mut Clock, device: &Device, actor: &Actor, mutation: &Mutation, check_in: &CheckIn) -> Result<Applied, sqlx::Error> {
+async fn arrive(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, actor: &Actor, mutation: &Mutation, check_in: &CheckIn) -> Result<Applied, sqlx::Error> {
     let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visits WHERE id = $1").bind(check_in.visit.as_str()).fetch_one(&mut *conn).await?;
     if exists > 0 {
         return refused(RejectCode::AlreadyExists, "This visit exists already.");
@@ -200,7 +206,7 @@ async fn arrive(conn: &mut AnyConnection, clock: &mut Clock, device: &Device, ac
                 return refused(RejectCode::InvalidTransition, error.to_string());
             }
             sqlx::query("UPDATE appointments SET status = 'arrived' WHERE id = $1").bind(id.as_str()).execute(&mut *conn).await?;
-            clock.bump(conn, "appointment", id.as_str()).await?;
+            batch.clock.bump("appointment", id.as_str());
             (Some(id.clone()), appointment.customer, appointment.vehicle, appointment.advisor)
         }
         Arrival::WalkIn(request) => {
@@ -208,7 +214,7 @@ async fn arrive(conn: &mut AnyConnection, clock: &mut Clock, device: &Device, ac
                 Ok(booking) => booking,
                 Err(error) => return refused(RejectCode::Invalid, error.to_string()),
             };
-            let (customer, vehicle) = customer_and_vehicle(conn, clock, actor, &device.dealership, &booking).await?;
+            let (customer, vehicle) = customer_and_vehicle(conn, batch, actor, &device.dealership, &booking).await?;
             (None, customer, vehicle, None)
         }
     };
@@ -248,8 +254,8 @@ async fn arrive(conn: &mut AnyConnection, clock: &mut Clock, device: &Device, ac
     .bind(serde_json::to_string(&visit).expect("visits serialize"))
     .execute(&mut *conn)
     .await?;
-    clock.bump(conn, "visit", visit.id.as_str()).await?;
-    audit::record(conn, actor, "visit.checked_in", "visit", visit.id.as_str(), &json!(check_in)).await?;
+    batch.clock.bump("visit", visit.id.as_str());
+    batch.audit.record(actor, "visit.checked_in", "visit", visit.id.as_str(), &json!(check_in));
     Ok(Applied::Done(None))
 }
 
@@ -299,7 +305,7 @@ struct FieldEdit<'a> {
 
 async fn edit_visit(
     conn: &mut AnyConnection,
-    clock: &mut Clock,
+    batch: &mut Batch,
     device: &Device,
     actor: &Actor,
     mutation: &Mutation,
@@ -317,7 +323,7 @@ async fn edit_visit(
         return visit_refusal(error);
     }
     let field = edit.field();
-    let version = clock.bump(conn, "visit", id.as_str()).await? as u64;
+    let version = batch.clock.bump("visit", id.as_str()) as u64;
     // Last applied wins; a device whose edit was overwritten without being seen is told.
     if let Some(previous) = fields.get(&field).filter(|w| w.version > base && w.device != device.id.as_str()) {
         let notice = Notice {
@@ -335,7 +341,7 @@ async fn edit_visit(
             .bind(format_utc(Utc::now()))
             .execute(&mut *conn)
             .await?;
-        clock.bump(conn, "notice", &notice.id).await?;
+        batch.clock.bump("notice", &notice.id);
     }
     fields.insert(field, FieldWrite { version, device: device.id.to_string() });
     store_visit(conn, &visit, &fields).await?;
@@ -343,14 +349,14 @@ async fn edit_visit(
         if r.odometer.unit == DistanceUnit::Km {
             // The vehicle's last known reading is the next visit's floor; a correction lowers it.
             sqlx::query("UPDATE vehicles SET odometer_km = $1 WHERE id = $2").bind(i64::from(r.odometer.value)).bind(vehicle.id.as_str()).execute(&mut *conn).await?;
-            clock.bump(conn, "vehicle", vehicle.id.as_str()).await?;
+            batch.clock.bump("vehicle", vehicle.id.as_str());
         }
     }
-    audit::record(conn, actor, "visit.edited", "visit", id.as_str(), &json!(edit)).await?;
+    batch.audit.record(actor, "visit.edited", "visit", id.as_str(), &json!(edit));
     Ok(Applied::Done(None))
 }
 
-async fn advance(conn: &mut AnyConnection, clock: &mut Clock, actor: &Actor, id: &VisitId, to: VisitState) -> Result<Applied, sqlx::Error> {
+async fn advance(conn: &mut AnyConnection, batch: &mut Batch, actor: &Actor, id: &VisitId, to: VisitState) -> Result<Applied, sqlx::Error> {
     let Some((mut visit, fields)) = load_visit(conn, id).await? else {
         return refused(RejectCode::NotFound, "There is no such visit.");
     };
@@ -366,12 +372,12 @@ async fn advance(conn: &mut AnyConnection, clock: &mut Clock, actor: &Actor, id:
         return visit_refusal(error);
     }
     store_visit(conn, &visit, &fields).await?;
-    clock.bump(conn, "visit", id.as_str()).await?;
-    audit::record(conn, actor, "visit.advanced", "visit", id.as_str(), &json!({ "from": from, "to": to })).await?;
+    batch.clock.bump("visit", id.as_str());
+    batch.audit.record(actor, "visit.advanced", "visit", id.as_str(), &json!({ "from": from, "to": to }));
     Ok(Applied::Done(None))
 }
 
-async fn sign(conn: &mut AnyConnection, clock: &mut Clock, device: &Device, actor: &Actor, signature: &Signature) -> Result<Applied, sqlx::Error> {
+async fn sign(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, actor: &Actor, signature: &Signature) -> Result<Applied, sqlx::Error> {
     if signature.device != device.id {
         return refused(RejectCode::WrongDevice, "A signature is sent by the device it was made on.");
     }
@@ -407,7 +413,7 @@ async fn sign(conn: &mut AnyConnection, clock: &mut Clock, device: &Device, acto
     .bind(format_utc(Utc::now()))
     .execute(&mut *conn)
     .await?;
-    clock.bump(conn, "signature", signature.id.as_str()).await?;
-    audit::record(conn, actor, "signature.added", "signature", signature.id.as_str(), &json!({ "document": signature.document })).await?;
+    batch.clock.bump("signature", signature.id.as_str());
+    batch.audit.record(actor, "signature.added", "signature", signature.id.as_str(), &json!({ "document": signature.document }));
     Ok(Applied::Done(None))
 }

@@ -4,7 +4,7 @@
 //! same answers and changes nothing twice. A failure of the database rolls the whole batch back,
 //! and the device simply sends it again.
 
-use super::apply::{apply, Applied};
+use super::apply::{apply, Applied, Batch};
 use crate::audit::Actor;
 use crate::auth::{self, Device};
 use crate::error::{ApiError, ApiJson};
@@ -54,7 +54,7 @@ pub async fn push_batch(state: &AppState, device: &Device, actor: &Actor, mutati
         .fetch_one(&mut *tx)
         .await?;
     let mut last_seq = last_seq as u64;
-    let mut clock = Clock::take(&mut tx).await?;
+    let mut batch = Batch { clock: Clock::take(&mut tx).await?, audit: Default::default() };
     let mut answered = answered_before(&mut tx, device, mutations).await?;
     let mut recorded = Vec::new();
     let mut results = Vec::with_capacity(mutations.len());
@@ -71,7 +71,7 @@ pub async fn push_batch(state: &AppState, device: &Device, actor: &Actor, mutati
         }
         let outcome = match refusal(device, mutation) {
             Some(reason) => Outcome::Rejected { reason },
-            None => match apply(&mut tx, &mut clock, device, actor, mutation).await? {
+            None => match apply(&mut tx, &mut batch, device, actor, mutation).await? {
                 Applied::Done(receipt) => Outcome::Applied { receipt },
                 Applied::Refused(reason) => Outcome::Rejected { reason },
             },
@@ -92,7 +92,8 @@ pub async fn push_batch(state: &AppState, device: &Device, actor: &Actor, mutati
         }
         insert.execute(&mut *tx).await?;
     }
-    clock.release(&mut tx).await?;
+    batch.clock.release(&mut tx).await?;
+    batch.audit.write(&mut tx).await?;
     sqlx::query("UPDATE devices SET last_seq = $1 WHERE id = $2").bind(last_seq as i64).bind(device.id.as_str()).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(PushResponse { results, last_seq })
