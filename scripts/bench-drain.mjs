@@ -25,7 +25,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createEnrolmentCode, launchBrowser, newPage, setUpDevice, startServer } from "../tests/e2e/support.mjs";
+import { api, createEnrolmentCode, launchBrowser, newPage, setUpDevice, startServer } from "../tests/e2e/support.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const VISITS = 50;
@@ -44,15 +44,6 @@ if (!args.includes("--no-build")) {
 }
 process.env.LANE_SERVER_BIN ??= join(root, "target/server/lane-server");
 
-async function call(server, method, path, { token, session, body } = {}) {
-  const headers = { "content-type": "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (session) headers["lane-advisor-session"] = session;
-  const response = await fetch(server.url + path, { method, headers, body: body && JSON.stringify(body) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 function walkIn(n) {
   const slot = new Date(Date.now() + 86_400_000).toISOString();
@@ -66,13 +57,13 @@ function walkIn(n) {
 /** A helper tablet checks in `VISITS` walk-ins, which the benchmarked tablet then edits. */
 async function openVisits(server) {
   const code = await createEnrolmentCode(server, "tablet", "Helper tablet");
-  const device = await call(server, "POST", "/api/devices/enrol", { body: { code } });
-  const session = await call(server, "POST", "/api/advisors/sign-in", { token: device.token, body: { advisor: "adv-1", pin: "1111" } });
+  const device = await api(server, "POST", "/api/devices/enrol", { body: { code } });
+  const session = await api(server, "POST", "/api/advisors/sign-in", { token: device.token, body: { advisor: "adv-1", pin: "1111" } });
   const mutations = Array.from({ length: VISITS }, (_, n) => ({
     id: `${device.device.slice(0, 8)}-${n + 1}-${Math.random().toString(36).slice(2, 10)}`, device: device.device, seq: n + 1, at: new Date().toISOString(),
     change: { type: "check_in", visit: `bench-visit-${n}`, arrival: { walk_in: walkIn(n) }, transport: "wait", concerns: "", key_tag: null },
   }));
-  const answer = await call(server, "POST", "/api/sync/push", { token: device.token, session: session.token, body: { mutations } });
+  const answer = await api(server, "POST", "/api/sync/push", { token: device.token, session: session.token, body: { mutations } });
   const refused = answer.results.filter((r) => r.outcome !== "applied");
   if (answer.results.length !== VISITS || refused.length) throw new Error(`check-ins not applied: ${JSON.stringify(refused[0] ?? answer).slice(0, 400)}`);
 }

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from "no
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServer } from "../tests/e2e/support.mjs";
+import { api, startServer } from "../tests/e2e/support.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TARGET_PUSH_PER_S = 5000;
@@ -30,15 +30,7 @@ process.env.LANE_SERVER_BIN = join(root, "target/server/lane-server");
 process.env.LANE_ADMIN_TOKEN = "bench-admin-token";
 const server = await startServer({ dist });
 
-async function call(method, path, { token, session, body } = {}) {
-  const headers = { "content-type": "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (session) headers["lane-advisor-session"] = session;
-  const response = await fetch(server.url + path, { method, headers, body: body && JSON.stringify(body) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const call = (method, path, options) => api(server, method, path, options);
 
 async function tablet(n) {
   const admin = process.env.LANE_ADMIN_TOKEN;

@@ -112,16 +112,20 @@ export async function smallTargets(page) {
   );
 }
 
-/** Calls the admin API of a server started with `admin: true`; returns the parsed JSON answer. */
-export async function adminApi(server, method, path, body) {
-  const response = await fetch(`${server.url}/api${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { "Content-Type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
+/** Calls the server's API as a device (`token`, and a tablet's advisor `session`); returns the parsed JSON answer. */
+export async function api(server, method, path, { token, session, body } = {}) {
+  const headers = { "content-type": "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (session) headers["lane-advisor-session"] = session;
+  const response = await fetch(server.url + path, { method, headers, body: body && JSON.stringify(body) });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : null;
+}
+
+/** Calls the admin API of a server started with `admin: true`; returns the parsed JSON answer. */
+export async function adminApi(server, method, path, body) {
+  return api(server, method, `/api${path}`, { token: ADMIN_TOKEN, body });
 }
 
 /** A one-time enrolment code for a `kind` ("kiosk" or "tablet") device named `name`. */

@@ -171,6 +171,14 @@ impl VisitField {
     }
 }
 
+/// Who a visit is for and who receives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parties {
+    pub customer: CustomerId,
+    pub vehicle: VehicleId,
+    pub advisor: Option<AdvisorId>,
+}
+
 /// What [`Visit::advance`] needs to know that the visit record does not hold: the signatures are
 /// records of their own (see `signature`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -257,6 +265,31 @@ impl From<WalkaroundError> for VisitError {
 const MAX_DIAGNOSIS: usize = 2000;
 
 impl Visit {
+    /// The visit a check-in opens: the customer's words, transport and key tag, nothing else yet.
+    /// `at` is the device's time of the check-in, the evidence of when the customer arrived.
+    pub fn check_in(check_in: &crate::sync::CheckIn, appointment: Option<AppointmentId>, parties: Parties, at: DateTime<Utc>) -> Visit {
+        Visit {
+            id: check_in.visit.clone(),
+            appointment,
+            customer: parties.customer,
+            vehicle: parties.vehicle,
+            advisor: parties.advisor,
+            state: VisitState::CheckedIn,
+            transport: check_in.transport,
+            concerns: check_in.concerns.clone(),
+            diagnosis: String::new(),
+            walkaround: Walkaround::default(),
+            drop_off: None,
+            pickup: None,
+            belongings: Belongings::default(),
+            key_tag: check_in.key_tag.clone(),
+            job_lines: Vec::new(),
+            estimate: None,
+            promised_at: None,
+            checked_in_at: at,
+        }
+    }
+
     /// Whether the customer has signed the drop-off order: from then on it is evidence.
     pub fn order_signed(&self) -> bool {
         !matches!(self.state, VisitState::CheckedIn | VisitState::WalkAroundDone)

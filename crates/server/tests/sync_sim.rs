@@ -21,7 +21,7 @@ use lane_domain::appointment::{Appointment, BookingRequest, Concerns, Confirmati
 use lane_domain::device::DeviceKind;
 use lane_domain::ids::{AppointmentId, DeviceId, MutationId, ServiceTypeId, VisitId};
 use lane_domain::sync::{Arrival, Change, CheckIn, Mutation, Outcome, PullQuery, PushResponse, Record};
-use lane_domain::visit::{Visit, VisitEdit, VisitState};
+use lane_domain::visit::{Parties, Visit, VisitEdit, VisitState};
 use lane_domain::walkaround::KeyTag;
 use lane_domain::Language;
 use lane_server::audit::Actor;
@@ -653,26 +653,8 @@ impl Sim {
 
 /// The visit a device shows after checking a customer in, before the server answers.
 fn local_visit(appointment: &Appointment, check_in: &CheckIn, at: DateTime<Utc>) -> (Key, Value) {
-    let visit = Visit {
-        id: check_in.visit.clone(),
-        appointment: Some(appointment.id.clone()),
-        customer: appointment.customer.clone(),
-        vehicle: appointment.vehicle.clone(),
-        advisor: appointment.advisor.clone(),
-        state: VisitState::CheckedIn,
-        transport: check_in.transport,
-        concerns: check_in.concerns.clone(),
-        diagnosis: String::new(),
-        walkaround: Default::default(),
-        drop_off: None,
-        pickup: None,
-        belongings: Default::default(),
-        key_tag: check_in.key_tag.clone(),
-        job_lines: Vec::new(),
-        estimate: None,
-        promised_at: None,
-        checked_in_at: at,
-    };
+    let parties = Parties { customer: appointment.customer.clone(), vehicle: appointment.vehicle.clone(), advisor: appointment.advisor.clone() };
+    let visit = Visit::check_in(check_in, Some(appointment.id.clone()), parties, at);
     let value = serde_json::to_value(Record::Visit(Box::new(visit))).unwrap();
     (key_of(&value), value)
 }

@@ -16,7 +16,7 @@ use lane_domain::ids::{AdvisorId, CustomerId, VehicleId, VisitId};
 use lane_domain::readings::DistanceUnit;
 use lane_domain::signature::{DocumentKind, Signature};
 use lane_domain::sync::{Arrival, Change, CheckIn, Mutation, Notice, Receipt, RejectCode, Rejection};
-use lane_domain::visit::{AdvanceContext, Visit, VisitEdit, VisitError, VisitField, VisitState};
+use lane_domain::visit::{AdvanceContext, Parties, Visit, VisitEdit, VisitError, VisitField, VisitState};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -218,27 +218,8 @@ async fn arrive(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, ac
             (None, customer, vehicle, None)
         }
     };
-    let visit = Visit {
-        id: check_in.visit.clone(),
-        appointment,
-        customer,
-        vehicle,
-        advisor,
-        state: VisitState::CheckedIn,
-        transport: check_in.transport,
-        concerns: check_in.concerns.clone(),
-        diagnosis: String::new(),
-        walkaround: Default::default(),
-        drop_off: None,
-        pickup: None,
-        belongings: Default::default(),
-        key_tag: check_in.key_tag.clone(),
-        job_lines: Vec::new(),
-        estimate: None,
-        promised_at: None,
-        // The device's clock: the customer arrived when they tapped, not when the wifi came back.
-        checked_in_at: mutation.at,
-    };
+    // The device's clock: the customer arrived when they tapped, not when the wifi came back.
+    let visit = Visit::check_in(check_in, appointment, Parties { customer, vehicle, advisor }, mutation.at);
     sqlx::query(
         "INSERT INTO visits (id, dealership_id, appointment_id, customer_id, vehicle_id, advisor_id, state, checked_in_at, body, field_versions) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}')",
