@@ -25,7 +25,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { api, createEnrolmentCode, launchBrowser, newPage, setUpDevice, startServer } from "../tests/e2e/support.mjs";
+import { api, walkIn, createEnrolmentCode, launchBrowser, newPage, setUpDevice, startServer } from "../tests/e2e/support.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const VISITS = 50;
@@ -44,15 +44,6 @@ if (!args.includes("--no-build")) {
 }
 process.env.LANE_SERVER_BIN ??= join(root, "target/server/lane-server");
 
-
-function walkIn(n) {
-  const slot = new Date(Date.now() + 86_400_000).toISOString();
-  return {
-    appointment: `bench-appt-${n}`, code: "ACDEFG", name: `Bench Customer ${n}`, phone: `1380000${String(n).padStart(4, "0")}`,
-    email: null, language: "en", plate: `BENCH${n}`, vin: null, make: "Volkswagen", model: "Passat", year: 2021,
-    services: ["svc-oil"], slot_start: slot, transport: "wait", concerns: "",
-  };
-}
 
 /** A helper tablet checks in `VISITS` walk-ins, which the benchmarked tablet then edits. */
 async function openVisits(server) {

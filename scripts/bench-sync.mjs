@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from "no
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { api, startServer } from "../tests/e2e/support.mjs";
+import { api, walkIn, startServer } from "../tests/e2e/support.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TARGET_PUSH_PER_S = 5000;
@@ -62,15 +62,6 @@ function walkaround(n) {
 function mutation(device, change) {
   device.seq += 1;
   return { id: `${device.id.slice(0, 8)}-${device.seq}-${Math.random().toString(36).slice(2, 10)}`, device: device.id, seq: device.seq, at: new Date().toISOString(), change };
-}
-
-function walkIn(n) {
-  const slot = new Date(Date.now() + 86_400_000).toISOString();
-  return {
-    appointment: `bench-appt-${n}`, code: "ACDEFG", name: `Bench Customer ${n}`, phone: `1380000${String(n).padStart(4, "0")}`,
-    email: null, language: "en", plate: `BENCH${n}`, vin: null, make: "Volkswagen", model: "Passat", year: 2021,
-    services: ["svc-oil"], slot_start: slot, transport: "wait", concerns: "",
-  };
 }
 
 async function push(device, mutations) {

@@ -123,6 +123,16 @@ export async function api(server, method, path, { token, session, body } = {}) {
   return text ? JSON.parse(text) : null;
 }
 
+/** The booking fields of walk-in `n` (a distinct customer and plate), for a `check_in` change. */
+export function walkIn(n) {
+  const slot = new Date(Date.now() + 86_400_000).toISOString();
+  return {
+    appointment: `bench-appt-${n}`, code: "ACDEFG", name: `Bench Customer ${n}`, phone: `1380000${String(n).padStart(4, "0")}`,
+    email: null, language: "en", plate: `BENCH${n}`, vin: null, make: "Volkswagen", model: "Passat", year: 2021,
+    services: ["svc-oil"], slot_start: slot, transport: "wait", concerns: "",
+  };
+}
+
 /** Calls the admin API of a server started with `admin: true`; returns the parsed JSON answer. */
 export async function adminApi(server, method, path, body) {
   return api(server, method, `/api${path}`, { token: ADMIN_TOKEN, body });

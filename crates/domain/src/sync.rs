@@ -217,22 +217,6 @@ pub enum Record {
     Notice(Notice),
 }
 
-impl Record {
-    /// The record's type as the server's `record_versions` table names it.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Record::ServiceType(_) => "service_type",
-            Record::Advisor(_) => "advisor",
-            Record::Customer(_) => "customer",
-            Record::Vehicle(_) => "vehicle",
-            Record::Appointment(_) => "appointment",
-            Record::Visit(_) => "visit",
-            Record::Signature(_) => "signature",
-            Record::Notice(_) => "notice",
-        }
-    }
-}
-
 /// A message for one device: a field it edited was overwritten by a later edit from elsewhere.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
