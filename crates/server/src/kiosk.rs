@@ -63,7 +63,7 @@ pub async fn lookup(
     if misses >= MAX_MISSES {
         return Err(ApiError::RateLimited);
     }
-    // Bookings from the start of the dealership's day, so an early arrival still finds today's.
+    // Bookings from 24 hours ago on: a late arrival still finds today's, a week-old code finds nothing.
     let from = format_utc(now - Duration::hours(24));
     let found: Option<String> = match &request {
         LookupRequest::Code { code } => match ConfirmationCode::parse(code) {
