@@ -212,6 +212,9 @@ pub struct Appointment {
     pub concerns: Concerns,
     pub code: ConfirmationCode,
     pub status: AppointmentStatus,
+    /// The mileage the customer gave when booking, in km (not a reading).
+    #[serde(default)]
+    pub stated_mileage_km: Option<u32>,
 }
 
 /// What a kiosk sends to book: the fields as the customer typed them, so that [`validate`] can
@@ -236,6 +239,10 @@ pub struct BookingRequest {
     pub make: String,
     pub model: String,
     pub year: Option<u16>,
+    /// What the customer says the odometer shows, in km (DOMAIN.md step 1); the advisor records
+    /// the reading itself at the walk-around.
+    #[serde(default)]
+    pub mileage_km: Option<u32>,
     pub services: Vec<ServiceTypeId>,
     pub slot_start: DateTime<Utc>,
     pub transport: Transport,
@@ -256,6 +263,7 @@ pub struct ValidBooking {
     pub make: String,
     pub model: String,
     pub year: Option<u16>,
+    pub mileage_km: Option<u32>,
     pub services: Services,
     pub slot_start: DateTime<Utc>,
     pub transport: Transport,
@@ -275,6 +283,7 @@ pub enum BookingProblem {
     ModelMissing,
     ModelTooLong { length: usize },
     Year(VehicleError),
+    MileageTooHigh { km: u32 },
     Services(ServicesError),
     Concerns(ConcernsError),
 }
@@ -291,6 +300,7 @@ impl BookingProblem {
             BookingProblem::MakeMissing | BookingProblem::MakeTooLong { .. } => "make",
             BookingProblem::ModelMissing | BookingProblem::ModelTooLong { .. } => "model",
             BookingProblem::Year(_) => "year",
+            BookingProblem::MileageTooHigh { .. } => "mileage",
             BookingProblem::Services(_) => "services",
             BookingProblem::Concerns(_) => "concerns",
         }
@@ -309,6 +319,9 @@ impl fmt::Display for BookingProblem {
                 write!(f, "A make or model has at most {MAX_MAKE_OR_MODEL} characters; this one has {length}.")
             }
             BookingProblem::Year(e) => e.fmt(f),
+            BookingProblem::MileageTooHigh { km } => {
+                write!(f, "A mileage is at most {MAX_MILEAGE_KM} km; {km} is more. Check the odometer.")
+            }
             BookingProblem::Services(e) => e.fmt(f),
             BookingProblem::Concerns(e) => e.fmt(f),
         }
@@ -331,6 +344,8 @@ impl fmt::Display for BookingError {
 impl std::error::Error for BookingError {}
 
 const MAX_MAKE_OR_MODEL: usize = 40;
+/// Far beyond any car's life: a higher figure is a typing slip.
+const MAX_MILEAGE_KM: u32 = 2_000_000;
 
 fn make_or_model(input: &str, missing: BookingProblem, too_long: fn(usize) -> BookingProblem) -> Result<String, BookingProblem> {
     match trimmed_within(input, MAX_MAKE_OR_MODEL) {
@@ -364,10 +379,17 @@ impl BookingRequest {
         let model = make_or_model(&self.model, BookingProblem::ModelMissing, |length| BookingProblem::ModelTooLong { length })
             .map_err(&mut keep);
         let year = self.year.map(|y| check_year(y, current_year)).transpose().map_err(BookingProblem::Year).map_err(&mut keep);
+        let mileage = match self.mileage_km {
+            Some(km) if km > MAX_MILEAGE_KM => {
+                keep(BookingProblem::MileageTooHigh { km });
+                Err(())
+            }
+            km => Ok(km),
+        };
         let services = Services::new(self.services.clone()).map_err(BookingProblem::Services).map_err(&mut keep);
         let concerns = Concerns::parse(&self.concerns).map_err(BookingProblem::Concerns).map_err(&mut keep);
-        match (name, phone, email, plate, vin, make, model, year, services, concerns) {
-            (Ok(name), Ok(phone), Ok(email), Ok(plate), Ok(vin), Ok(make), Ok(model), Ok(year), Ok(services), Ok(concerns)) => {
+        match (name, phone, email, plate, vin, make, model, year, mileage, services, concerns) {
+            (Ok(name), Ok(phone), Ok(email), Ok(plate), Ok(vin), Ok(make), Ok(model), Ok(year), Ok(mileage_km), Ok(services), Ok(concerns)) => {
                 Ok(ValidBooking {
                     appointment: self.appointment.clone(),
                     code: self.code.clone(),
@@ -380,6 +402,7 @@ impl BookingRequest {
                     make,
                     model,
                     year,
+                    mileage_km,
                     services,
                     slot_start: self.slot_start,
                     transport: self.transport,
@@ -461,6 +484,7 @@ mod tests {
         assert_eq!(valid.email, None);
         assert_eq!(valid.plate.as_str(), "沪A12345");
         assert_eq!(valid.year, Some(2021));
+        assert_eq!(valid.mileage_km, None, "a request without a mileage still reads");
         assert_eq!(valid.transport, Transport::Wait);
     }
 
@@ -472,10 +496,11 @@ mod tests {
         bad.vin = Some("LSVAA4180E2I23456".into());
         bad.model = String::new();
         bad.year = Some(1900);
+        bad.mileage_km = Some(2_000_001);
         bad.services = vec![];
         let err = bad.validate(2026).unwrap_err();
         let fields: Vec<&str> = err.problems.iter().map(BookingProblem::field).collect();
-        assert_eq!(fields, ["name", "email", "vin", "model", "year", "services"]);
+        assert_eq!(fields, ["name", "email", "vin", "model", "year", "mileage", "services"]);
         assert!(err.to_string().starts_with("Enter a name. An email address looks like"));
     }
 

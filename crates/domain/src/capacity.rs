@@ -1,5 +1,5 @@
 //! Booking against real capacity with slack (DOMAIN.md step 1): how many visits a slot takes, how
-//! many an advisor can receive in one, and which advisor receives a new one.
+//! many an advisor can receive in one, and which advisor receives a new one or a walk-in.
 //!
 //! Everything here is in UTC. The caller turns the dealership's local business hours for a day
 //! into `open` and `close` instants (with the dealership's time zone, so daylight saving is
@@ -155,6 +155,15 @@ pub fn assign(
         .ok_or(CapacityError::SlotFull { start: slot_start })
 }
 
+/// The advisor who receives a walk-in, who has no slot to fit: of `advisors` (the dealership's
+/// active ones), the one with the fewest visits still open, that is checked in today and not yet
+/// delivered; `open_visits` names the advisor of each. On a tie the lowest id, so the choice does
+/// not depend on the order the rows came in. `None` without advisors: the customer is checked in
+/// all the same, and staff at the desk take them.
+pub fn walk_in_advisor(advisors: &[AdvisorId], open_visits: &[AdvisorId]) -> Option<AdvisorId> {
+    advisors.iter().min_by_key(|&a| (open_visits.iter().filter(|v| *v == a).count(), a)).cloned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +229,20 @@ mod tests {
         // Another day's bookings do not count.
         let yesterday = Booking { slot_start: at(9, 0) - Duration::days(1), advisor: advisor("adv-1") };
         assert_eq!(assign(&CAPACITY, at(8, 0), at(12, 0), at(9, 0), &advisors[..2], &[yesterday.clone(), yesterday, booking(10, 0, "adv-2")]), Ok(advisor("adv-1")));
+    }
+
+    #[test]
+    fn a_walk_in_goes_to_the_advisor_with_the_fewest_open_visits() {
+        let advisors = [advisor("adv-1"), advisor("adv-2"), advisor("adv-3")];
+        let open = [advisor("adv-1"), advisor("adv-1"), advisor("adv-2"), advisor("adv-3"), advisor("adv-1")];
+        assert_eq!(walk_in_advisor(&advisors, &open), Some(advisor("adv-2")));
+        // Ties go to the lowest id, whatever order the advisors come in.
+        let reversed = [advisor("adv-3"), advisor("adv-2"), advisor("adv-1")];
+        assert_eq!(walk_in_advisor(&reversed, &[advisor("adv-1")]), Some(advisor("adv-2")));
+        assert_eq!(walk_in_advisor(&reversed, &[]), Some(advisor("adv-1")));
+        // Visits of an advisor who is not active any more count for no one.
+        assert_eq!(walk_in_advisor(&advisors[1..], &[advisor("adv-1"), advisor("adv-2")]), Some(advisor("adv-3")));
+        assert_eq!(walk_in_advisor(&[], &open), None);
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! What a kiosk may ask the server, and the masked shape of every answer: a kiosk serves strangers
+//! What a kiosk may ask the server, and the narrow shape of every answer: a kiosk serves strangers
 //! one after another, so no answer carries more than the person at the screen needs to recognise
-//! their own booking.
+//! their own booking and check in, or, having proved they own the car and the phone, to skip
+//! retyping their details.
 
-use crate::appointment::ConfirmationCode;
+use crate::appointment::{ConfirmationCode, Transport};
 use crate::capacity::FreeSlot;
 use crate::ids::{AppointmentId, ServiceTypeId};
+use crate::Language;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -43,7 +45,8 @@ pub struct LookupResponse {
     pub booking: Option<BookingSummary>,
 }
 
-/// Enough to recognise one's own booking and check in, nothing more.
+/// Enough to recognise one's own booking and check in, nothing more: who it is stays masked, while
+/// how the customer gets on and what they said is wrong are theirs to confirm or correct.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -58,6 +61,44 @@ pub struct BookingSummary {
     pub advisor_name: Option<String>,
     /// Named in the customer's language from the catalogue the kiosk already holds.
     pub services: Vec<ServiceTypeId>,
+    pub transport: Transport,
+    /// The customer's own words from the booking (may be empty); the check-in sends them back,
+    /// edited or not.
+    pub concerns: String,
+}
+
+/// `POST /api/kiosk/returning`: a returning customer, by the car's plate and their whole phone
+/// number (spaces and dashes as typed are fine).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReturningRequest {
+    pub plate: String,
+    pub phone: String,
+}
+
+/// The same shape for a hit and a miss: `customer` is null unless a customer with exactly that
+/// phone number owns a car with exactly that plate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReturningResponse {
+    pub customer: Option<ReturningCustomer>,
+}
+
+/// What the booking or walk-in form is pre-filled with, in [`crate::appointment::BookingRequest`]'s
+/// field names: the person typed the plate and phone already, so neither comes back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReturningCustomer {
+    pub name: String,
+    pub email: Option<String>,
+    pub language: Language,
+    pub make: String,
+    pub model: String,
+    pub year: Option<u16>,
+    pub vin: Option<String>,
 }
 
 /// Keeps the first character of each word and stars the rest.
@@ -90,5 +131,13 @@ mod tests {
         assert_eq!(by_code, LookupRequest::Code { code: "K7M2QX".into() });
         assert!(serde_json::from_str::<LookupRequest>(r#"{"by":"code","code":"K7M2QX","name":"x"}"#).is_err());
         assert!(serde_json::from_str::<LookupRequest>(r#"{"by":"name","name":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn returning_requests_are_strict() {
+        let request: ReturningRequest = serde_json::from_str(r#"{"plate":"沪A 12345","phone":"138 0013 8001"}"#).unwrap();
+        assert_eq!(request, ReturningRequest { plate: "沪A 12345".into(), phone: "138 0013 8001".into() });
+        assert!(serde_json::from_str::<ReturningRequest>(r#"{"plate":"沪A12345"}"#).is_err());
+        assert!(serde_json::from_str::<ReturningRequest>(r#"{"plate":"沪A12345","phone":"13800138001","name":"x"}"#).is_err());
     }
 }

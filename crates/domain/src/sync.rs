@@ -6,7 +6,7 @@
 use crate::appointment::{BookingRequest, Concerns, Transport};
 use crate::catalogue::{Advisor, ServiceType};
 use crate::customer::Customer;
-use crate::ids::{AdvisorId, AppointmentId, DeviceId, MutationId, VisitId};
+use crate::ids::{AdvisorId, AppointmentId, DeviceId, MutationId, ServiceTypeId, VisitId};
 use crate::signature::Signature;
 use crate::vehicle::Vehicle;
 use crate::visit::{Visit, VisitEdit, VisitField, VisitState};
@@ -132,6 +132,9 @@ pub enum Outcome {
 pub enum Receipt {
     /// A booking is confirmed: who receives the customer.
     Booked { advisor: AdvisorId, advisor_name: String },
+    /// A visit is open: who comes to the customer (a booking's advisor, or the one a walk-in was
+    /// given). Null when no advisor is active: staff at the desk take the customer.
+    CheckedIn { advisor: Option<AdvisorId>, advisor_name: Option<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -215,6 +218,7 @@ pub enum Record {
     Visit(Box<Visit>),
     Signature(Box<Signature>),
     Notice(Notice),
+    KioskFollowUp(KioskFollowUp),
 }
 
 /// A message for one device: a field it edited was overwritten by a later edit from elsewhere.
@@ -230,4 +234,29 @@ pub struct Notice {
     /// The device whose later edit won.
     pub by_device: DeviceId,
     pub at: DateTime<Utc>,
+}
+
+/// A kiosk's booking or check-in that the server refused (a slot that filled while it waited, a
+/// booking cancelled meanwhile): the customer may have walked away from the screen, so staff get
+/// what was asked for and how to reach them. Tablets pull it; kiosks never do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct KioskFollowUp {
+    pub id: String,
+    /// The kiosk, and its name as enrolled ("Lobby kiosk"), so staff know where it happened.
+    pub device: DeviceId,
+    pub device_name: String,
+    /// The kiosk's clock when the customer sent it.
+    pub at: DateTime<Utc>,
+    pub reason: Rejection,
+    /// The customer's name, phone and plate as typed (a refusal may be of a typo), or, for a
+    /// booked check-in, from the booking; empty when the booking does not exist.
+    pub name: String,
+    pub phone: String,
+    pub plate: String,
+    /// The time asked for (a walk-in's is its arrival); null for a booked check-in whose booking
+    /// does not exist.
+    pub slot_start: Option<DateTime<Utc>>,
+    pub services: Vec<ServiceTypeId>,
 }

@@ -1,8 +1,8 @@
 //! The dealership's settings as the rules need them: its time zone, capacity, opening hours and
-//! advisors, and the bookings that take up its slots.
+//! advisors, the bookings that take up its slots and the visits that keep its advisors busy.
 
-use crate::time::local_to_utc;
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
+use crate::time::{format_utc, local_to_utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use lane_domain::capacity::{Booking, Capacity};
 use lane_domain::ids::AdvisorId;
@@ -68,8 +68,8 @@ impl Dealership {
              AND status IN ('booked', 'arrived')",
         )
         .bind(&self.id)
-        .bind(crate::time::format_utc(from))
-        .bind(crate::time::format_utc(to))
+        .bind(format_utc(from))
+        .bind(format_utc(to))
         .fetch_all(&mut *conn)
         .await?;
         Ok(rows
@@ -77,6 +77,27 @@ impl Dealership {
             .filter_map(|(start, advisor)| {
                 Some(Booking { slot_start: start.parse().ok()?, advisor: AdvisorId::parse(&advisor).ok()? })
             })
+            .collect())
+    }
+
+    /// The advisor of each visit checked in on a local day and not yet delivered.
+    pub async fn open_visits(&self, conn: &mut AnyConnection, day: NaiveDate) -> Result<Vec<AdvisorId>, sqlx::Error> {
+        // A UTC range that holds the local day in any time zone (offsets are -12 to +14 hours),
+        // narrowed by the local date below: no local midnight to find, which a clock change can skip.
+        let midnight = day.and_time(NaiveTime::MIN).and_utc();
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT advisor_id, checked_in_at FROM visits WHERE dealership_id = $1 AND state <> 'delivered' AND advisor_id IS NOT NULL \
+             AND checked_in_at >= $2 AND checked_in_at < $3",
+        )
+        .bind(&self.id)
+        .bind(format_utc(midnight - Duration::days(1)))
+        .bind(format_utc(midnight + Duration::days(2)))
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|(_, at)| at.parse::<DateTime<Utc>>().is_ok_and(|at| at.with_timezone(&self.time_zone).date_naive() == day))
+            .filter_map(|(advisor, _)| AdvisorId::parse(&advisor).ok())
             .collect())
     }
 }

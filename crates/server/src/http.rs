@@ -70,6 +70,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(kiosk::catalogue))
         .routes(routes!(kiosk::slots))
         .routes(routes!(kiosk::lookup))
+        .routes(routes!(kiosk::returning))
         .routes(routes!(sync::push::push))
         .routes(routes!(sync::pull::pull))
         .with_state(state)

@@ -31,6 +31,7 @@ pub async fn load(conn: &mut AnyConnection, record_type: &str, id: &str) -> Resu
         "visit" => json_body(conn, "SELECT body FROM visits WHERE id = $1", id).await?.map(|v| Record::Visit(Box::new(v))),
         "signature" => json_body(conn, "SELECT body FROM signatures WHERE id = $1", id).await?.map(|s| Record::Signature(Box::new(s))),
         "notice" => json_body(conn, "SELECT body FROM notices WHERE id = $1", id).await?.map(Record::Notice),
+        "kiosk_follow_up" => json_body(conn, "SELECT body FROM kiosk_follow_ups WHERE id = $1", id).await?.map(Record::KioskFollowUp),
         _ => None,
     })
 }
@@ -122,14 +123,15 @@ pub async fn vehicle(conn: &mut AnyConnection, id: &str) -> Result<Option<Vehicl
 }
 
 pub async fn appointment(conn: &mut AnyConnection, id: &str) -> Result<Option<Appointment>, sqlx::Error> {
-    type Row = (String, String, String, String, String, String, String, String, String);
+    type Row = (String, String, String, String, String, String, String, String, String, Option<i64>);
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, customer_id, vehicle_id, advisor_id, slot_start, transport, concerns, confirmation_code, status FROM appointments WHERE id = $1",
+        "SELECT id, customer_id, vehicle_id, advisor_id, slot_start, transport, concerns, confirmation_code, status, stated_mileage_km \
+         FROM appointments WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((id, customer, vehicle, advisor, slot_start, transport, concerns, code, status)) = row else {
+    let Some((id, customer, vehicle, advisor, slot_start, transport, concerns, code, status, mileage)) = row else {
         return Ok(None);
     };
     let services: Vec<String> =
@@ -148,6 +150,7 @@ pub async fn appointment(conn: &mut AnyConnection, id: &str) -> Result<Option<Ap
         concerns: parse(Concerns::parse(&concerns), "concerns", &id)?,
         code: parse(ConfirmationCode::parse(&code), "confirmation code", &id)?,
         status: parse(serde_json::from_value::<AppointmentStatus>(serde_json::Value::String(status)), "status", &id)?,
+        stated_mileage_km: mileage.and_then(|km| u32::try_from(km).ok()),
         id: parse(AppointmentId::parse(&id), "appointment", &id)?,
     }))
 }

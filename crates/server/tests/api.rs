@@ -50,11 +50,14 @@ on_both_databases!(
     advisors_sign_in_with_their_pin_and_are_locked_after_five_wrong_ones,
     the_kiosk_sees_the_catalogue_and_free_slots_only,
     kiosk_lookups_are_masked_and_rate_limited,
+    returning_customers_are_recognised_by_plate_and_whole_phone,
     kiosks_pull_no_customer_data_and_may_not_edit_visits,
     a_booking_is_applied_once_however_often_it_is_pushed,
     pushes_stop_at_a_gap_and_refuse_other_devices_and_missing_sign_ins,
     a_visit_follows_its_state_machine,
     a_full_slot_refuses_the_next_booking,
+    check_ins_say_who_comes_and_walk_ins_go_to_the_least_busy_advisor,
+    a_kiosks_refused_change_is_kept_for_staff,
     concurrent_pushes_never_overbook_a_slot_nor_apply_a_mutation_twice,
     the_last_edit_wins_and_the_overwritten_device_is_told,
     pull_pages_walk_every_record_exactly_once,
@@ -118,6 +121,7 @@ impl Lane {
             "record_versions",
             "applied_mutations",
             "notices",
+            "kiosk_follow_ups",
             "audit_log",
         ] {
             state.insert(table.to_owned(), common::count(&self.app.db, table).await.to_string());
@@ -342,6 +346,7 @@ fn booking(slot: DateTime<Utc>, n: u32) -> BookingRequest {
         make: "Volkswagen".into(),
         model: "Golf".into(),
         year: Some(2020),
+        mileage_km: None,
         services: vec![ServiceTypeId::parse("svc-oil").unwrap()],
         slot_start: slot,
         transport: Transport::Wait,
@@ -549,6 +554,7 @@ async fn device_endpoints_refuse_a_missing_or_unknown_token(lane: Lane) {
             Call::get("/api/kiosk/catalogue"),
             Call::get("/api/kiosk/slots?day=2026-11-24"),
             Call::post("/api/kiosk/lookup", &json!({ "by": "code", "code": "K7M4QX" })),
+            Call::post("/api/kiosk/returning", &json!({ "plate": "沪A12345", "phone": "13800138001" })),
             Call::post("/api/sync/push", &json!({ "mutations": [] })),
             Call::post("/api/advisors/sign-in", &json!({ "advisor": "adv-1", "pin": "1111" })),
             Call::post_raw("/api/advisors/sign-out", Vec::new()),
@@ -697,7 +703,11 @@ async fn kiosk_lookups_are_masked_and_rate_limited(lane: Lane) {
     assert_eq!(booking["plate_masked"], "•••345");
     assert_eq!(booking["advisor_name"], "Li Na");
     assert_eq!(booking["services"], json!(["svc-10k"]));
-    for secret in ["13800138001", "王芳", "沪A12345", "A12345", "demo-cust", "demo-veh", "Passat", "保养到期"] {
+    // How they get on and what they said is wrong are theirs to confirm or correct at check-in.
+    assert_eq!(booking["transport"], "wait");
+    assert_eq!(booking["concerns"], "保养到期");
+    assert_eq!(booking.as_object().unwrap().len(), 9, "nothing else: {booking}");
+    for secret in ["13800138001", "王芳", "沪A12345", "A12345", "demo-cust", "demo-veh", "Passat"] {
         assert!(!by_code.text.contains(secret), "the kiosk's answer shows {secret}: {}", by_code.text);
     }
 
@@ -745,6 +755,87 @@ async fn kiosk_lookups_are_masked_and_rate_limited(lane: Lane) {
     let other = enrol(&lane, "kiosk").await;
     let reply = lane.send(Call::post("/api/kiosk/lookup", &json!({ "by": "code", "code": code })).by(&other)).await;
     assert_eq!(reply.expect(StatusCode::OK)["booking"]["appointment"], "demo-appt-0");
+}
+
+async fn returning_customers_are_recognised_by_plate_and_whole_phone(lane: Lane) {
+    let kiosk = enrol(&lane, "kiosk").await;
+    let returning = |plate: &str, phone: &str| Call::post("/api/kiosk/returning", &json!({ "plate": plate, "phone": phone })).by(&kiosk);
+
+    // A hit: the plate and phone as typed, with spaces; the form is pre-filled with the rest.
+    let hit = lane.send(returning("沪a 12345", "138 0013 8001")).await;
+    let expected = json!({ "customer": {
+        "name": "王芳", "email": null, "language": "zh-CN", "make": "Volkswagen", "model": "Passat", "year": 2021, "vin": null,
+    } });
+    assert_eq!(hit.expect(StatusCode::OK), &expected);
+    for typed in ["13800138001", "A12345", "demo-cust", "demo-veh", "K7M4QX"] {
+        assert!(!hit.text.contains(typed), "the answer repeats {typed}: {}", hit.text);
+    }
+    assert_eq!(lane.count(&format!("kiosk_lookups WHERE device_id = '{}' AND hit = TRUE", kiosk.id)).await, 1);
+
+    // A file with an email and a VIN, made by an earlier booking, gives them back.
+    let mut booked = booking(lane.quiet_slot("10:30").await, 21);
+    booked.email = Some("ji-woo@example.com".into());
+    booked.vin = Some("WVWZZZ1JZXW000001".into());
+    assert_applied(&push_all(&lane, &kiosk, &[mutation(&kiosk, 1, Change::BookAppointment(booked.clone()))]).await[0]);
+    let reply = lane.send(returning(&booked.plate, &booked.phone)).await;
+    assert_eq!(
+        reply.expect(StatusCode::OK),
+        &json!({ "customer": {
+            "name": "Test Customer 21", "email": "ji-woo@example.com", "language": "en", "make": "Volkswagen", "model": "Golf", "year": 2020,
+            "vin": "WVWZZZ1JZXW000001",
+        } })
+    );
+
+    // Misses have the same shape, and count against the kiosk: another customer's phone with this
+    // plate, this phone with another customer's plate, a near number, the last four only, and
+    // text that is no plate or no phone number.
+    let misses = [
+        ("沪A12345", "13911112222"),
+        ("沪B67890", "13800138001"),
+        ("沪A12345", "13800138002"),
+        ("沪A12345", "8001"),
+        ("沪A12345!", "13800138001"),
+        ("沪A12345", "138-0013-800x"),
+        ("", ""),
+    ];
+    let before = lane.count(&format!("kiosk_lookups WHERE device_id = '{}' AND hit = FALSE", kiosk.id)).await;
+    for (plate, phone) in misses {
+        let reply = lane.send(returning(plate, phone)).await;
+        assert_eq!(reply.expect(StatusCode::OK), &json!({ "customer": null }), "{plate} {phone}");
+    }
+    assert_eq!(lane.count(&format!("kiosk_lookups WHERE device_id = '{}' AND hit = FALSE", kiosk.id)).await, before + misses.len() as i64);
+
+    // A tablet sees customers through sync, not through the kiosk's door.
+    let tablet = enrol(&lane, "tablet").await;
+    let before = lane.fingerprint().await;
+    let reply = lane.send(Call::post("/api/kiosk/returning", &json!({ "plate": "沪A12345", "phone": "13800138001" })).by(&tablet)).await;
+    reply.expect_problem(StatusCode::FORBIDDEN, "forbidden");
+    lane.assert_unchanged(&before, "a tablet's returning-customer lookup").await;
+
+    // The limit is shared with booking lookups: seven misses here and three there make ten, and
+    // then neither kind is answered, not even a hit.
+    for n in misses.len()..10 {
+        let reply = lane.send(Call::post("/api/kiosk/lookup", &json!({ "by": "code", "code": "AAAAAA" })).by(&kiosk)).await;
+        assert_eq!(reply.expect(StatusCode::OK), &json!({ "booking": null }), "miss {n}");
+    }
+    let before = lane.fingerprint().await;
+    lane.send(returning("沪A12345", "13800138001")).await.expect_problem(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    lane.send(Call::post("/api/kiosk/lookup", &json!({ "by": "code", "code": "K7M4QX" })).by(&kiosk))
+        .await
+        .expect_problem(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    lane.assert_unchanged(&before, "rate-limited lookups").await;
+
+    // Misses of returning customers alone fill the limit of a booking lookup too.
+    let other = enrol(&lane, "kiosk").await;
+    for n in 0..10 {
+        let reply = lane.send(Call::post("/api/kiosk/returning", &json!({ "plate": "沪A12345", "phone": "0000000" })).by(&other)).await;
+        assert_eq!(reply.expect(StatusCode::OK), &json!({ "customer": null }), "miss {n}");
+    }
+    let before = lane.fingerprint().await;
+    lane.send(Call::post("/api/kiosk/lookup", &json!({ "by": "code", "code": "K7M4QX" })).by(&other))
+        .await
+        .expect_problem(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    lane.assert_unchanged(&before, "a lookup after ten returning-customer misses").await;
 }
 
 async fn kiosks_pull_no_customer_data_and_may_not_edit_visits(lane: Lane) {
@@ -1036,6 +1127,168 @@ async fn a_full_slot_refuses_the_next_booking(lane: Lane) {
     assert_applied(&results[0]);
 }
 
+async fn check_ins_say_who_comes_and_walk_ins_go_to_the_least_busy_advisor(lane: Lane) {
+    let tablet = tablet_for(&lane, "adv-1", "1111").await;
+    let kiosk = enrol(&lane, "kiosk").await;
+    // One instant for every arrival "today", so the test cannot straddle a local midnight.
+    let now = Utc::now();
+    let at = |mut m: Mutation, at: DateTime<Utc>| {
+        m.at = at;
+        m
+    };
+    let walk_in = |visit: &str, n: u32| {
+        Change::CheckIn(CheckIn {
+            visit: VisitId::parse(visit).unwrap(),
+            arrival: Arrival::WalkIn(Box::new(booking(now, n))),
+            transport: Transport::Wait,
+            concerns: Concerns::parse("Warning light").unwrap(),
+            key_tag: None,
+        })
+    };
+    let receipt = |advisor: Value, name: Value| json!({ "type": "checked_in", "advisor": advisor, "advisor_name": name });
+
+    // A booked arrival is received by the booking's advisor, and the answer says who.
+    let results = push_all(
+        &lane,
+        &tablet,
+        &[
+            at(mutation(&tablet, 1, check_in("visit-b0", "demo-appt-0")), now),
+            at(mutation(&tablet, 2, check_in("visit-b1", "demo-appt-1")), now),
+            // Checked in two days ago and still open: not today's load.
+            at(mutation(&tablet, 3, check_in("visit-b2", "demo-appt-2")), now - Duration::days(2)),
+        ],
+    )
+    .await;
+    results.iter().for_each(assert_applied);
+    assert_eq!(results[0]["receipt"], receipt(json!("adv-1"), json!("Li Na")));
+    assert_eq!(results[1]["receipt"], receipt(json!("adv-2"), json!("Kim Min-jun")));
+    assert_eq!(results[2]["receipt"], receipt(json!("adv-3"), json!("Zhang Wei")));
+
+    // Today adv-1 and adv-2 have one open visit each, adv-3 and adv-4 none: the tie goes to the
+    // lower id. Then adv-4 is the only one without.
+    let results = push_all(&lane, &kiosk, &[at(mutation(&kiosk, 1, walk_in("visit-w1", 31)), now), at(mutation(&kiosk, 2, walk_in("visit-w2", 32)), now)]).await;
+    results.iter().for_each(assert_applied);
+    assert_eq!(results[0]["receipt"], receipt(json!("adv-3"), json!("Zhang Wei")));
+    assert_eq!(results[1]["receipt"], receipt(json!("adv-4"), json!("Sarah Miller")));
+    assert_eq!(lane.scalar("SELECT advisor_id FROM visits WHERE id = 'visit-w1'").await, "adv-3");
+    assert_eq!(lane.scalar("SELECT advisor_id FROM visits WHERE id = 'visit-w2'").await, "adv-4");
+
+    // A delivered visit no longer keeps its advisor busy.
+    sqlx::query("UPDATE visits SET state = 'delivered' WHERE id = 'visit-b1'").execute(&lane.app.db.pool).await.unwrap();
+    let results = push_all(&lane, &kiosk, &[at(mutation(&kiosk, 3, walk_in("visit-w3", 33)), now)]).await;
+    assert_eq!(results[0]["receipt"], receipt(json!("adv-2"), json!("Kim Min-jun")));
+
+    // With no advisor active the customer is still checked in; the desk takes them.
+    sqlx::query("UPDATE advisors SET active = FALSE").execute(&lane.app.db.pool).await.unwrap();
+    let results = push_all(&lane, &kiosk, &[at(mutation(&kiosk, 4, walk_in("visit-w4", 34)), now)]).await;
+    assert_applied(&results[0]);
+    assert_eq!(results[0]["receipt"], receipt(Value::Null, Value::Null));
+    assert_eq!(lane.count("visits WHERE id = 'visit-w4' AND advisor_id IS NULL").await, 1);
+
+    // The tablet pulls the walk-ins with the advisors they were given.
+    let page = pull(&lane, &tablet, 0, 1000).await;
+    let advisor_of = |id: &str| page["records"].as_array().unwrap().iter().find(|r| r["record"]["id"] == id).unwrap()["record"]["advisor"].clone();
+    assert_eq!(advisor_of("visit-w1"), "adv-3");
+    assert_eq!(advisor_of("visit-w3"), "adv-2");
+    assert_eq!(advisor_of("visit-w4"), Value::Null);
+}
+
+fn follow_ups(page: &Value) -> Vec<Value> {
+    page["records"].as_array().unwrap().iter().filter(|r| r["record"]["type"] == "kiosk_follow_up").map(|r| r["record"].clone()).collect()
+}
+
+async fn a_kiosks_refused_change_is_kept_for_staff(lane: Lane) {
+    let tablet = tablet_for(&lane, "adv-1", "1111").await;
+    let kiosk = enrol(&lane, "kiosk").await;
+    let slot = lane.quiet_slot("15:00").await;
+    let filled: Vec<Mutation> = (1..=3).map(|n| mutation(&tablet, u64::from(n), Change::BookAppointment(booking(slot, n)))).collect();
+    push_all(&lane, &tablet, &filled).await.iter().for_each(assert_applied);
+
+    // The kiosk's booking waited offline while the slot filled: refused, and kept for staff.
+    let mut request = booking(slot, 4);
+    request.name = "陈静".into();
+    request.phone = "139 0000 0004".into();
+    request.services = vec![ServiceTypeId::parse("svc-oil").unwrap(), ServiceTypeId::parse("svc-ac").unwrap()];
+    let late = mutation(&kiosk, 1, Change::BookAppointment(request.clone()));
+    let before = lane.fingerprint().await;
+    let reply = push(&lane, &kiosk, std::slice::from_ref(&late)).await.expect(StatusCode::OK).clone();
+    assert_rejected(&reply["results"][0], "slot_full");
+    let after = lane.fingerprint().await;
+    for key in ["appointments", "appointment_services", "appointments.status", "customers", "vehicles", "visits", "notices"] {
+        assert_eq!(after[key], before[key], "a refused kiosk booking changed {key}");
+    }
+    let more = |key: &str| (before[key].parse::<i64>().unwrap() + 1).to_string();
+    for key in ["kiosk_follow_ups", "audit_log", "record_versions", "applied_mutations"] {
+        assert_eq!(after[key], more(key), "{key}: the follow-up is the one thing written");
+    }
+    assert_eq!(lane.count(&format!("audit_log WHERE action = 'kiosk_follow_up.created' AND device_id = '{}'", kiosk.id)).await, 1);
+
+    // A tablet pulls it: who, how to reach them, what they asked for, why it was refused.
+    let page = pull(&lane, &tablet, 0, 1000).await;
+    let found = follow_ups(&page);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let follow_up = &found[0];
+    assert_eq!(
+        follow_up,
+        &json!({
+            "type": "kiosk_follow_up",
+            "id": follow_up["id"],
+            "device": kiosk.id,
+            "device_name": "Test kiosk",
+            "at": late.at,
+            "reason": reply["results"][0]["reason"],
+            "name": "陈静",
+            "phone": "139 0000 0004",
+            "plate": request.plate,
+            "slot_start": slot,
+            "services": ["svc-oil", "svc-ac"],
+        })
+    );
+    assert!(!follow_up["id"].as_str().unwrap().is_empty());
+
+    // The kiosk never pulls it, nor anything of the customer in it.
+    let kiosk_page = pull(&lane, &kiosk, 0, 1000).await;
+    assert!(follow_ups(&kiosk_page).is_empty(), "{kiosk_page}");
+    for secret in ["陈静", "139 0000 0004", request.plate.as_str()] {
+        assert!(!kiosk_page.to_string().contains(secret), "a kiosk pulled {secret}");
+    }
+
+    // The push retried after a lost answer: the same answer, no second follow-up.
+    let before = lane.fingerprint().await;
+    assert_eq!(push(&lane, &kiosk, std::slice::from_ref(&late)).await.expect(StatusCode::OK), &reply);
+    lane.assert_unchanged(&before, "a retried refused push").await;
+
+    // A refused booked check-in names the booking's customer; one of a booking that does not
+    // exist has nothing to name but the reason.
+    assert_applied(&push_all(&lane, &tablet, &[mutation(&tablet, 4, check_in("visit-f0", "demo-appt-0"))]).await[0]);
+    let results = push_all(&lane, &kiosk, &[mutation(&kiosk, 2, check_in("visit-f1", "demo-appt-0")), mutation(&kiosk, 3, check_in("visit-f2", "no-such-booking"))]).await;
+    assert_rejected(&results[0], "invalid_transition");
+    assert_rejected(&results[1], "not_found");
+    assert_eq!(lane.count("visits WHERE id IN ('visit-f1', 'visit-f2')").await, 0);
+    let found = follow_ups(&pull(&lane, &tablet, page["cursor"].as_u64().unwrap(), 1000).await);
+    assert_eq!(found.len(), 2, "{found:?}");
+    let demo_slot: DateTime<Utc> = lane.scalar("SELECT slot_start FROM appointments WHERE id = 'demo-appt-0'").await.parse().unwrap();
+    assert_eq!(
+        (&found[0]["name"], &found[0]["phone"], &found[0]["plate"], &found[0]["reason"]["code"]),
+        (&json!("王芳"), &json!("13800138001"), &json!("沪A12345"), &json!("invalid_transition"))
+    );
+    assert_eq!(found[0]["slot_start"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap(), demo_slot);
+    assert_eq!(found[0]["services"], json!(["svc-10k"]));
+    assert_eq!(
+        (&found[1]["name"], &found[1]["phone"], &found[1]["plate"], &found[1]["slot_start"], &found[1]["services"], &found[1]["reason"]["code"]),
+        (&json!(""), &json!(""), &json!(""), &Value::Null, &json!([]), &json!("not_found"))
+    );
+
+    // A tablet's own refusal is read by the person who made it: no follow-up, nothing written.
+    let before = lane.fingerprint().await;
+    let results = push_all(&lane, &tablet, &[mutation(&tablet, 5, Change::BookAppointment(booking(slot, 5)))]).await;
+    assert_rejected(&results[0], "slot_full");
+    let after = lane.fingerprint().await;
+    for key in ["kiosk_follow_ups", "appointments", "customers", "vehicles", "audit_log", "record_versions", "sync_clock"] {
+        assert_eq!(after[key], before[key], "a tablet's refused booking changed {key}");
+    }
+}
+
 async fn concurrent_pushes_never_overbook_a_slot_nor_apply_a_mutation_twice(lane: Lane) {
     // Four kiosks book the same slot, which takes three, at the same moment.
     let slot = lane.quiet_slot("14:00").await;
@@ -1219,6 +1472,8 @@ async fn bad_input_is_a_json_problem_and_changes_nothing(lane: Lane) {
         Call::post("/api/sync/push", &json!({})),
         Call::post("/api/devices/enrol", &json!({})),
         Call::post("/api/kiosk/lookup", &json!({ "code": "K7M4QX" })),
+        Call::post("/api/kiosk/returning", &json!({ "plate": "沪A12345" })),
+        Call::post("/api/kiosk/returning", &json!({ "plate": "沪A12345", "phone": 13800138001_u64 })),
         // Unknown fields, at every level.
         Call::post("/api/sync/push", &json!({ "mutations": [], "force": true })),
         Call::post("/api/sync/push", &with(&["priority"], json!(1))),
@@ -1226,10 +1481,11 @@ async fn bad_input_is_a_json_problem_and_changes_nothing(lane: Lane) {
         Call::post("/api/devices/enrol", &json!({ "code": "AAAA-AAAA", "kind": "tablet" })),
         Call::post("/api/advisors/sign-in", &json!({ "advisor": "adv-1", "pin": "1111", "remember": true })),
         Call::post("/api/kiosk/lookup", &json!({ "by": "code", "code": "K7M4QX", "name": "王芳" })),
+        Call::post("/api/kiosk/returning", &json!({ "plate": "沪A12345", "phone": "13800138001", "name": "王芳" })),
     ];
     for call in bad_requests {
         let what = format!("{} {}", call.uri, String::from_utf8_lossy(&call.body));
-        let device = if call.uri == "/api/kiosk/lookup" { &kiosk } else { &tablet };
+        let device = if call.uri.starts_with("/api/kiosk/") { &kiosk } else { &tablet };
         let reply = lane.send(call.by(device)).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{what}: {}", reply.text);
         reply.expect_problem(StatusCode::BAD_REQUEST, "bad_request");
@@ -1341,6 +1597,7 @@ async fn the_openapi_document_lists_every_route(lane: Lane) {
         ("get", "/api/kiosk/catalogue"),
         ("get", "/api/kiosk/slots"),
         ("post", "/api/kiosk/lookup"),
+        ("post", "/api/kiosk/returning"),
         ("post", "/api/sync/push"),
         ("get", "/api/sync/pull"),
     ]
@@ -1367,7 +1624,9 @@ async fn the_openapi_document_lists_every_route(lane: Lane) {
         assert_eq!(schemes[scheme]["scheme"].as_str().map(str::to_lowercase).as_deref(), Some("bearer"), "{scheme}");
     }
     let security = |method: &str, path: &str| doc["paths"][path][method]["security"].clone();
-    for (method, path) in [("get", "/sync/pull"), ("post", "/sync/push"), ("post", "/kiosk/lookup"), ("get", "/kiosk/catalogue"), ("post", "/advisors/sign-in")] {
+    for (method, path) in
+        [("get", "/sync/pull"), ("post", "/sync/push"), ("post", "/kiosk/lookup"), ("post", "/kiosk/returning"), ("get", "/kiosk/catalogue"), ("post", "/advisors/sign-in")]
+    {
         assert_eq!(security(method, path), json!([{ "device": [] }]), "{method} {path}");
     }
     for (method, path) in [("get", "/admin/devices"), ("post", "/admin/enrolment-codes"), ("post", "/admin/devices/{id}/revoke")] {
@@ -1381,7 +1640,28 @@ async fn the_openapi_document_lists_every_route(lane: Lane) {
         assert!(codes.contains(code), "{code} missing from {codes:?}");
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
-    for schema in ["PushRequest", "PushResponse", "PullResponse", "Mutation", "Change", "BookingRequest", "LookupRequest", "LookupResponse"] {
+    for schema in [
+        "PushRequest",
+        "PushResponse",
+        "PullResponse",
+        "Mutation",
+        "Change",
+        "BookingRequest",
+        "LookupRequest",
+        "LookupResponse",
+        "BookingSummary",
+        "ReturningRequest",
+        "ReturningResponse",
+        "ReturningCustomer",
+        "Receipt",
+        "KioskFollowUp",
+    ] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema} missing");
+    }
+    let schema = |name: &str| doc["components"]["schemas"][name].to_string();
+    assert!(schema("Receipt").contains("checked_in"), "{}", schema("Receipt"));
+    assert!(schema("Record").contains("kiosk_follow_up"), "{}", schema("Record"));
+    for field in ["transport", "concerns"] {
+        assert!(doc["components"]["schemas"]["BookingSummary"]["properties"][field].is_object(), "BookingSummary.{field} missing");
     }
 }

@@ -326,6 +326,7 @@ impl Sim {
                     make: "Ford".into(),
                     model: "Focus".into(),
                     year: None,
+                    mileage_km: None,
                     services: vec![ServiceTypeId::parse("svc-oil").unwrap()],
                     slot_start: self.slots[pick % 2],
                     transport: Transport::Wait,

@@ -9,9 +9,9 @@ use crate::dealership::Dealership;
 use crate::records;
 use crate::time::format_utc;
 use crate::versions::Clock;
-use chrono::{Datelike, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use lane_domain::appointment::{AppointmentStatus, BookingRequest, ValidBooking};
-use lane_domain::capacity::{assign, CapacityError};
+use lane_domain::capacity::{assign, walk_in_advisor, CapacityError};
 use lane_domain::ids::{AdvisorId, CustomerId, VehicleId, VisitId};
 use lane_domain::readings::DistanceUnit;
 use lane_domain::signature::{DocumentKind, Signature};
@@ -90,8 +90,12 @@ async fn book(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, acto
     insert_appointment(conn, &device.dealership, &booking, &customer, &vehicle, &advisor, AppointmentStatus::Booked).await?;
     batch.clock.bump("appointment", booking.appointment.as_str());
     batch.audit.record(actor, "appointment.booked", "appointment", booking.appointment.as_str(), &json!(request));
-    let advisor_name = records::advisor(conn, advisor.as_str()).await?.map(|a| a.name.as_str().to_owned()).unwrap_or_default();
+    let advisor_name = advisor_name(conn, &advisor).await?.unwrap_or_default();
     Ok(Applied::Done(Some(Receipt::Booked { advisor, advisor_name })))
+}
+
+async fn advisor_name(conn: &mut AnyConnection, advisor: &AdvisorId) -> Result<Option<String>, sqlx::Error> {
+    Ok(records::advisor(conn, advisor.as_str()).await?.map(|a| a.name.as_str().to_owned()))
 }
 
 /// The customer's file by phone, and their vehicle by plate; created when new.
@@ -166,8 +170,8 @@ async fn insert_appointment(
     status: AppointmentStatus,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO appointments (id, dealership_id, customer_id, vehicle_id, advisor_id, slot_start, transport, concerns, confirmation_code, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO appointments (id, dealership_id, customer_id, vehicle_id, advisor_id, slot_start, transport, concerns, confirmation_code, status, created_at, stated_mileage_km) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(booking.appointment.as_str())
     .bind(dealership)
@@ -180,6 +184,7 @@ async fn insert_appointment(
     .bind(booking.code.as_str())
     .bind(tag(&status))
     .bind(format_utc(Utc::now()))
+    .bind(booking.mileage_km.map(i64::from))
     .execute(&mut *conn)
     .await?;
     for service in booking.services.as_slice() {
@@ -214,8 +219,9 @@ async fn arrive(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, ac
                 Ok(booking) => booking,
                 Err(error) => return refused(RejectCode::Invalid, error.to_string()),
             };
+            let advisor = advisor_for_walk_in(conn, &device.dealership, mutation.at).await?;
             let (customer, vehicle) = customer_and_vehicle(conn, batch, actor, &device.dealership, &booking).await?;
-            (None, customer, vehicle, None)
+            (None, customer, vehicle, advisor)
         }
     };
     // The device's clock: the customer arrived when they tapped, not when the wifi came back.
@@ -237,7 +243,21 @@ async fn arrive(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, ac
     .await?;
     batch.clock.bump("visit", visit.id.as_str());
     batch.audit.record(actor, "visit.checked_in", "visit", visit.id.as_str(), &json!(check_in));
-    Ok(Applied::Done(None))
+    // The kiosk tells the customer at once who will come to them.
+    let advisor_name = match &visit.advisor {
+        Some(advisor) => advisor_name(conn, advisor).await?,
+        None => None,
+    };
+    Ok(Applied::Done(Some(Receipt::CheckedIn { advisor: visit.advisor, advisor_name })))
+}
+
+/// Who receives a walk-in arriving at `at`: the domain's rule over the active advisors and the
+/// visits they have open on that local day (the customer's arrival, not the push, decides the day).
+async fn advisor_for_walk_in(conn: &mut AnyConnection, dealership: &str, at: DateTime<Utc>) -> Result<Option<AdvisorId>, sqlx::Error> {
+    let dealership = Dealership::load(conn, dealership).await?;
+    let advisors = dealership.advisors(conn).await?;
+    let open = dealership.open_visits(conn, at.with_timezone(&dealership.time_zone).date_naive()).await?;
+    Ok(walk_in_advisor(&advisors, &open))
 }
 
 /// Who last wrote a field, for last-writer-wins.

@@ -2,5 +2,6 @@
 //! returns what changed since the device's cursor. The rules are in ARCHITECTURE.md, "Sync".
 
 mod apply;
+mod follow_up;
 pub mod pull;
 pub mod push;

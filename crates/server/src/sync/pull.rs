@@ -1,6 +1,6 @@
 //! `GET /api/sync/pull`: the latest state of every record the device may see whose version is
 //! above its cursor, oldest change first. A kiosk sees the catalogue, the advisors' names and its
-//! own notices; never a customer.
+//! own notices; never a customer, nor the follow-ups of its refused changes (they name customers).
 
 use crate::auth::Device;
 use crate::error::{ApiError, ApiQuery};
@@ -29,7 +29,7 @@ pub async fn pull_page(state: &AppState, device: &Device, query: PullQuery) -> R
     let mut conn = state.db.pool.acquire().await?;
     let types = match device.kind {
         DeviceKind::Kiosk => "('service_type', 'advisor', 'notice')",
-        DeviceKind::Tablet => "('service_type', 'advisor', 'customer', 'vehicle', 'appointment', 'visit', 'signature', 'notice')",
+        DeviceKind::Tablet => "('service_type', 'advisor', 'customer', 'vehicle', 'appointment', 'visit', 'signature', 'notice', 'kiosk_follow_up')",
     };
     let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
         "SELECT record_type, record_id, version FROM record_versions WHERE version > $1 AND record_type IN {types} ORDER BY version LIMIT $2"

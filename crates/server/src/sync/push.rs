@@ -1,10 +1,12 @@
 //! `POST /api/sync/push`. One database transaction per batch: for each mutation the change is
-//! applied or refused (`apply` decides before it writes, so a refusal leaves nothing behind) and
-//! the device's sequence number advanced with its answer recorded, so a retried batch gets the
-//! same answers and changes nothing twice. A failure of the database rolls the whole batch back,
-//! and the device simply sends it again.
+//! applied or refused (`apply` decides before it writes, so a refusal leaves nothing of the change
+//! behind; a kiosk's refusal leaves only a follow-up for staff) and the device's sequence number
+//! advanced with its answer recorded, so a retried batch gets the same answers and changes nothing
+//! twice. A failure of the database rolls the whole batch back, and the device simply sends it
+//! again.
 
 use super::apply::{apply, Applied, Batch};
+use super::follow_up;
 use crate::audit::Actor;
 use crate::auth::{self, Device};
 use crate::error::{ApiError, ApiJson};
@@ -73,7 +75,13 @@ pub async fn push_batch(state: &AppState, device: &Device, actor: &Actor, mutati
             Some(reason) => Outcome::Rejected { reason },
             None => match apply(&mut tx, &mut batch, device, actor, mutation).await? {
                 Applied::Done(receipt) => Outcome::Applied { receipt },
-                Applied::Refused(reason) => Outcome::Rejected { reason },
+                Applied::Refused(reason) => {
+                    // A tablet's person reads the refusal; a kiosk's customer may be gone already.
+                    if device.kind == DeviceKind::Kiosk {
+                        follow_up::record(&mut tx, &mut batch, device, actor, mutation, &reason).await?;
+                    }
+                    Outcome::Rejected { reason }
+                }
             },
         };
         last_seq = mutation.seq;
