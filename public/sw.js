@@ -4,6 +4,9 @@
 const BUILD = "__LANE_BUILD__";
 const PRECACHE = ["__LANE_PRECACHE__"];
 const CACHE = `lane-shell-${BUILD}`;
+// The kiosk's free times, by day: the last answer seen, for a booking made while the network is
+// down (the kiosk then says the time is only requested). Not customer data; kept across builds.
+const SLOTS = "lane-kiosk-slots";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -27,8 +30,23 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
-  // The API is never cached: its answers belong to the sync engine, not to this worker.
-  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname === "/api/kiosk/slots") {
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            event.waitUntil(caches.open(SLOTS).then((cache) => cache.put(request, copy)));
+          }
+          return response;
+        })
+        .catch(() => caches.match(request, { cacheName: SLOTS }).then((hit) => hit || Response.error())),
+    );
+    return;
+  }
+  // The rest of the API is never cached: its answers belong to the sync engine, not to this worker.
+  if (url.pathname.startsWith("/api/")) return;
   if (request.mode === "navigate") {
     // Every app route is the same shell; the router inside it picks the screen.
     event.respondWith(caches.match("/index.html", { cacheName: CACHE }).then((hit) => hit || fetch(request)));

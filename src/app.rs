@@ -2,7 +2,8 @@
 
 use crate::connection::provide_connection;
 use crate::i18n::provide_i18n;
-use crate::pages::{AdvisorHome, Home, KioskHome, NotFound};
+use crate::kiosk::{KioskBook, KioskCheckIn, KioskHome, KioskWalkIn};
+use crate::pages::{AdvisorHome, Home, NotFound};
 use crate::sync::provide_sync;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -17,6 +18,9 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=Home />
                 <Route path=path!("/kiosk") view=KioskHome />
+                <Route path=path!("/kiosk/book") view=KioskBook />
+                <Route path=path!("/kiosk/check-in") view=KioskCheckIn />
+                <Route path=path!("/kiosk/walk-in") view=KioskWalkIn />
                 <Route path=path!("/advisor") view=AdvisorHome />
             </Routes>
         </Router>

@@ -12,13 +12,18 @@ pub fn parse(text: &str) -> Option<JsValue> {
     js_sys::JSON::parse(text).ok()
 }
 
-/// `JSON.stringify` of a plain object with these fields.
-pub fn stringify(fields: &[(&str, JsValue)]) -> String {
+/// A plain object `{name: value, …}`.
+pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
     let object = js_sys::Object::new();
     for (name, value) in fields {
         let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), value);
     }
-    js_sys::JSON::stringify(&object).map(String::from).unwrap_or_default()
+    object.into()
+}
+
+/// `JSON.stringify` of a plain object with these fields.
+pub fn stringify(fields: &[(&str, JsValue)]) -> String {
+    js_sys::JSON::stringify(&object(fields)).map(String::from).unwrap_or_default()
 }
 
 /// `value[name]` (undefined when missing).

@@ -11,18 +11,22 @@ macro_rules! bench_mark {
     };
 }
 
+pub mod api;
 pub mod app;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod connection;
 pub mod device;
+pub mod format;
 pub mod i18n;
 pub mod js;
+pub mod kiosk;
 pub mod language_switch;
 pub mod layout;
 pub mod pages;
 pub mod panic_page;
 pub mod pwa;
+pub mod random;
 pub mod rejected_changes;
 pub mod store;
 pub mod sync;

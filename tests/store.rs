@@ -6,7 +6,7 @@ use lane_app::device::{Enrolled, SignedIn};
 use lane_app::i18n::provide_i18n;
 use lane_app::rejected_changes::RejectedChanges;
 use lane_app::store::{Outcome, Store, StoreError};
-use lane_app::sync::{backoff, LocalFuture, SyncEngine, SyncError, SyncOptions, Transport, TransportError};
+use lane_app::sync::{backoff, Answer, LocalFuture, SyncEngine, SyncError, SyncOptions, Transport, TransportError};
 use lane_domain::catalogue::Advisor;
 use lane_domain::customer::PersonName;
 use lane_domain::device::{DeviceKind, Enrolment};
@@ -589,4 +589,32 @@ async fn a_wiped_device_numbers_its_waiting_changes_after_the_servers_last_seq()
     assert!(store.record::<Value>("visit", "v2").await.unwrap().is_some());
     // New changes number on.
     assert_eq!(store.save("visit", "v3", &visit("x"), change()).await.unwrap().seq, 9);
+}
+
+#[wasm_bindgen_test]
+async fn a_kiosk_keeps_no_copy_of_what_it_sends_nor_of_a_refusal_and_its_screen_learns_the_answer() {
+    let fake = Fake::default();
+    fake.0.borrow_mut().refuse = Some((503, String::new())); // the sends wait, as offline
+    let (engine, connection, _owner) = engine("kiosk", &fake, 10).await;
+    let enrolment = Enrolment { device: DeviceId::parse("kiosk-1").unwrap(), kind: DeviceKind::Kiosk, name: "Lobby".into(), token: "token-1".into() };
+    engine.enrol(&enrolment).await.unwrap();
+    let booked = engine.send(change()).await.unwrap();
+    let refused = engine.send(change()).await.unwrap();
+    settle().await;
+    let store = engine.store().await.unwrap();
+    assert!(store.records_js("visit").await.unwrap().is_empty(), "no record beside the outbox entry");
+    assert_eq!(connection.pending.get_untracked(), 2);
+    assert_eq!(engine.answer(booked.seq), None);
+
+    {
+        let mut server = fake.0.borrow_mut();
+        server.refuse = None;
+        server.reject = vec![refused.seq];
+    }
+    engine.sync_now().await.unwrap();
+    assert_eq!(engine.answer(booked.seq), Some(Answer::Applied { advisor_name: None }));
+    assert_eq!(engine.answer(refused.seq), Some(Answer::Rejected { code: "slot_full".into() }));
+    assert!(store.rejected().await.unwrap().is_empty(), "the server keeps the refusal for the staff, not the kiosk");
+    assert!(store.pending(10).await.unwrap().is_empty());
+    assert_eq!(connection.pending.get_untracked(), 0);
 }

@@ -5,10 +5,11 @@
 use lane_app::connection::{provide_connection, Connection, ConnectionIndicator, SyncProblem};
 use lane_app::i18n::{fill, provide_i18n, text, Msg};
 use lane_app::language_switch::LanguageSwitch;
-use lane_app::pages::KioskStart;
+use lane_app::kiosk::KioskStart;
 use lane_app::panic_page;
 use lane_domain::Language;
 use leptos::prelude::*;
+use leptos_router::components::Router;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -60,7 +61,7 @@ async fn the_language_switch_translates_and_is_remembered() {
     let root = container();
     let _mounted = leptos::mount::mount_to(root.clone(), || {
         provide_i18n();
-        view! { <LanguageSwitch /> <KioskStart /> }
+        view! { <Router><LanguageSwitch /> <KioskStart /></Router> }
     });
     leptos::task::tick().await;
     assert_eq!(text_of(&root, "h1"), "Welcome");
@@ -82,7 +83,7 @@ async fn the_language_switch_translates_and_is_remembered() {
     let again = container();
     let _second = leptos::mount::mount_to(again.clone(), || {
         provide_i18n();
-        view! { <KioskStart /> }
+        view! { <Router><KioskStart /></Router> }
     });
     leptos::task::tick().await;
     assert_eq!(text_of(&again, "h1"), "어서 오세요");

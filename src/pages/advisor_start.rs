@@ -28,6 +28,7 @@ pub fn AdvisorStart() -> impl IntoView {
             <h1>{i18n.msg(Msg::AdvisorTitle)}</h1>
             <p class="signed-in">{Signal::derive(move || i18n.t_with(Msg::AdvisorSignedIn, &[("name", &name())]))}</p>
             <p>{i18n.msg(Msg::AdvisorIntro)}</p>
+            <super::kiosk_follow_ups::KioskFollowUps />
         </section>
     }
 }

@@ -3,7 +3,8 @@
 //! a kiosk code does not make an advisor tablet, nor the other way round.
 
 use crate::connection::use_connection;
-use crate::device::{enrol, use_device, ApiFailure};
+use crate::api::ApiFailure;
+use crate::device::{enrol, use_device};
 use crate::i18n::{use_i18n, Msg};
 use crate::pages::sign_in::SignIn;
 use crate::sync::use_sync;
@@ -13,24 +14,41 @@ use leptos::prelude::*;
 
 /// Shows `children` once this device is set up as `kind` (and, on a tablet, an advisor signed
 /// in); else the set-up form, saying why when the device was set up before (revoked, or set up
-/// for the other area), or the advisors' sign-in.
+/// for the other area), or the advisors' sign-in. The children are drawn again only when that
+/// answer changes: other news of the connection (storage full, a sync problem) must not reset a
+/// screen someone is working in.
 #[component]
 pub fn DeviceGate(kind: DeviceKind, children: ChildrenFn) -> impl IntoView {
     let device = use_device();
     let connection = use_connection();
-    move || {
+    let gate = Memo::new(move |_| {
         if !device.loaded.get() {
-            return None;
+            return Gate::Loading;
         }
-        let notice = match device.enrolled.get() {
-            None => None,
-            Some(enrolled) if enrolled.kind != kind => Some(if enrolled.kind == DeviceKind::Kiosk { Msg::SetupIsKiosk } else { Msg::SetupIsTablet }),
-            Some(_) if connection.revoked() => Some(Msg::SetupRevoked),
-            Some(_) if kind == DeviceKind::Tablet && device.session.with(Option::is_none) => return Some(view! { <SignIn /> }.into_any()),
-            Some(_) => return Some(children()),
-        };
-        Some(view! { <DeviceSetup kind notice /> }.into_any())
+        match device.enrolled.get() {
+            None => Gate::SetUp(None),
+            Some(enrolled) if enrolled.kind != kind => Gate::SetUp(Some(if enrolled.kind == DeviceKind::Kiosk { Msg::SetupIsKiosk } else { Msg::SetupIsTablet })),
+            Some(_) if connection.revoked() => Gate::SetUp(Some(Msg::SetupRevoked)),
+            Some(_) if kind == DeviceKind::Tablet && device.session.with(Option::is_none) => Gate::SignIn,
+            Some(_) => Gate::Open,
+        }
+    });
+    move || match gate.get() {
+        Gate::Loading => None,
+        Gate::SetUp(notice) => Some(view! { <DeviceSetup kind notice /> }.into_any()),
+        Gate::SignIn => Some(view! { <SignIn /> }.into_any()),
+        Gate::Open => Some(children()),
     }
+}
+
+/// What the gate shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    /// Nothing until the store was read, rather than the wrong thing.
+    Loading,
+    SetUp(Option<Msg>),
+    SignIn,
+    Open,
 }
 
 #[component]

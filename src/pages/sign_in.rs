@@ -3,7 +3,8 @@
 //! them signed in; their changes go to the server with it.
 
 use crate::connection::use_connection;
-use crate::device::{sign_in, use_device, ApiFailure, SignedIn};
+use crate::api::ApiFailure;
+use crate::device::{sign_in, use_device, SignedIn};
 use crate::i18n::{use_i18n, Msg};
 use crate::js;
 use crate::sync::use_sync;

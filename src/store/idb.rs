@@ -34,7 +34,7 @@ pub async fn open(name: &str) -> Result<IdbDatabase, StoreError> {
                 // The device's own id, made with the database and kept with the data it names
                 // (an enrolment replaces it with the server's).
                 if let Some(meta) = request.transaction().and_then(|tx| tx.object_store(META).ok()) {
-                    let _ = meta.put_with_key(&JsValue::from_str(&super::meta::uuid_v4()), &JsValue::from_str(super::meta::DEVICE));
+                    let _ = meta.put_with_key(&JsValue::from_str(&crate::random::uuid_v4()), &JsValue::from_str(super::meta::DEVICE));
                 }
             }
         }
@@ -118,19 +118,7 @@ impl From<DomException> for StoreError {
     }
 }
 
-/// Reads `field` of a stored object.
-pub fn field(value: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// A plain object `{name: value, …}` to store.
-pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
-    let object = js_sys::Object::new();
-    for (name, value) in fields {
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), value);
-    }
-    object.into()
-}
+pub use crate::js::{field, object};
 
 /// Ends a readwrite transaction: rolled back if `outcome` is an error (so an early return never
 /// commits half a change), else awaited until committed.

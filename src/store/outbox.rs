@@ -2,7 +2,8 @@
 //! acknowledges them; and the changes it rejected, kept until the person fixes or discards them.
 
 use super::idb::{self, field, object, META, OUTBOX, RECORDS, REJECTED};
-use super::meta::{uuid_v4, NEXT_SEQ};
+use super::meta::NEXT_SEQ;
+use crate::random::uuid_v4;
 use super::records::{answered_entry, local_entry, record_key};
 use super::{encode_error, exclusive, Store, StoreError};
 use crate::js;
@@ -48,12 +49,22 @@ pub struct Rejected {
 impl Store {
     /// Saves a change: the record's new local state under `(kind, id)` (beside the server's copy,
     /// see `records.rs`) and the [`Mutation`] carrying `change`, with the next seq, in one
-    /// transaction. Returns once it is committed, so
-    /// the UI may say "saved"; on any error nothing of it was written.
+    /// transaction. Returns once it is committed, so the UI may say "saved"; on any error nothing
+    /// of it was written.
     pub async fn save(&self, kind: &str, id: &str, record: &impl Serialize, change: Change) -> Result<Saved, StoreError> {
         let record = serde_json::to_string(record).map_err(encode_error)?;
+        self.enqueue(Some((record_key(kind, id), record)), change).await
+    }
+
+    /// Saves a change without keeping a copy of its record on this device: a kiosk's bookings
+    /// and check-ins, whose customer must leave no trace for the next one. The outbox entry is
+    /// the only copy, until the server acknowledges it.
+    pub async fn send(&self, change: Change) -> Result<Saved, StoreError> {
+        self.enqueue(None, change).await
+    }
+
+    async fn enqueue(&self, record: Option<(JsValue, String)>, change: Change) -> Result<Saved, StoreError> {
         let mutation_id = MutationId::parse(&uuid_v4()).map_err(|e| StoreError::Failed(e.to_string()))?;
-        let key = record_key(kind, id);
         exclusive(&self.outbox_lock(), async {
             let tx = idb::transaction(&self.db, &[RECORDS, OUTBOX, META], true)?;
             let work = async {
@@ -61,19 +72,28 @@ impl Store {
                 let next = meta.get(&JsValue::from_str(NEXT_SEQ)).map_err(idb::failed)?;
                 let device = meta.get(&JsValue::from_str("device")).map_err(idb::failed)?;
                 let records = idb::store(&tx, RECORDS)?;
-                let before = records.get(&key).map_err(idb::failed)?;
+                let before = match &record {
+                    Some((key, _)) => Some(records.get(key).map_err(idb::failed)?),
+                    None => None,
+                };
                 let seq = idb::wait(&next).await?.as_f64().map_or(1, |n| n as u64);
                 let device = idb::wait(&device).await?.as_string().unwrap_or_default();
-                let before = idb::wait(&before).await?;
+                let before = match before {
+                    Some(request) => idb::wait(&request).await?,
+                    None => JsValue::UNDEFINED,
+                };
                 let device = DeviceId::parse(&device).map_err(|e| StoreError::Failed(e.to_string()))?;
                 let at = Utc::now();
                 let mutation = Mutation { id: mutation_id.clone(), device, seq, at, change };
                 let json = serde_json::to_string(&mutation).map_err(encode_error)?;
                 // `key`: the record it changes, to show the server's copy again once it is answered.
-                let entry = object(&[("json", json.into()), ("at", (at.timestamp_millis() as f64).into()), ("key", key.clone())]);
+                let key = record.as_ref().map_or(JsValue::UNDEFINED, |(key, _)| key.clone());
+                let entry = object(&[("json", json.into()), ("at", (at.timestamp_millis() as f64).into()), ("key", key)]);
                 // `add`, not `put`: a seq already taken aborts the change instead of replacing one.
                 idb::store(&tx, OUTBOX)?.add_with_key(&entry, &seq_key(seq)).map_err(idb::failed)?;
-                records.put_with_key(&local_entry(&record, seq_key(seq), &before), &key).map_err(idb::failed)?;
+                if let Some((key, json)) = &record {
+                    records.put_with_key(&local_entry(json, seq_key(seq), &before), key).map_err(idb::failed)?;
+                }
                 meta.put_with_key(&seq_key(seq + 1), &JsValue::from_str(NEXT_SEQ)).map_err(idb::failed)?;
                 Ok(Saved { seq, id: mutation_id.to_string() })
             };
@@ -133,16 +153,17 @@ impl Store {
     /// shows the server's copy again. Entries without an answer stay. One transaction. Returns
     /// how many shown records changed.
     pub async fn acknowledge(&self, outcomes: &[(u64, Outcome)]) -> Result<usize, StoreError> {
-        self.answered(outcomes, None).await
+        self.answered(outcomes, None, true).await
     }
 
     /// [`Store::acknowledge`] for a [`Batch`] just sent, whose entries' records are known: it need
-    /// not read them again.
-    pub async fn acknowledge_batch(&self, outcomes: &[(u64, Outcome)], batch: &Batch) -> Result<usize, StoreError> {
-        self.answered(outcomes, Some(&batch.entries)).await
+    /// not read them again. Without `keep_rejected` (a kiosk) a rejected change is dropped: the
+    /// server keeps it for the staff, and the next customer at the screen must not see it.
+    pub async fn acknowledge_batch(&self, outcomes: &[(u64, Outcome)], batch: &Batch, keep_rejected: bool) -> Result<usize, StoreError> {
+        self.answered(outcomes, Some(&batch.entries), keep_rejected).await
     }
 
-    async fn answered(&self, outcomes: &[(u64, Outcome)], known: Option<&[(u64, JsValue)]>) -> Result<usize, StoreError> {
+    async fn answered(&self, outcomes: &[(u64, Outcome)], known: Option<&[(u64, JsValue)]>, keep_rejected: bool) -> Result<usize, StoreError> {
         let (Some(low), Some(high)) = (outcomes.iter().map(|(s, _)| *s).min(), outcomes.iter().map(|(s, _)| *s).max()) else { return Ok(0) };
         let tx = idb::transaction(&self.db, &[OUTBOX, REJECTED, RECORDS], true)?;
         let work = async {
@@ -172,7 +193,7 @@ impl Store {
                 }
                 answered += 1;
                 let key = seq_key(*seq);
-                if let Outcome::Rejected { code, message } = outcome {
+                if let (true, Outcome::Rejected { code, message }) = (keep_rejected, outcome) {
                     let json = match entry(*seq) {
                         Some(entry) => field(&entry, "json"),
                         None => field(&idb::wait(&outbox.get(&key).map_err(idb::failed)?).await?, "json"),

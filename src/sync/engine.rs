@@ -7,7 +7,7 @@ use crate::connection::{Connection, SyncProblem};
 use crate::device::{Device, Enrolled, SignedIn};
 use crate::js;
 use crate::store::{exclusive, Batch, Outcome, Rejected, Saved, Store, StoreError, DATABASE};
-use lane_domain::device::Enrolment;
+use lane_domain::device::{DeviceKind, Enrolment};
 use lane_domain::sync::Change;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -61,6 +61,17 @@ impl From<StoreError> for SyncError {
     }
 }
 
+/// What the server answered for one change, for a screen that still shows it (a kiosk's
+/// confirmation). Only the latest [`ANSWERS_KEPT`] are kept, and only in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// With the name of the advisor who receives the customer, when the server named one.
+    Applied { advisor_name: Option<String> },
+    Rejected { code: String },
+}
+
+const ANSWERS_KEPT: usize = 20;
+
 /// `Clone` and `Send` for context; the state inside lives on the browser's one thread.
 #[derive(Clone)]
 pub struct SyncEngine(SendWrapper<Rc<Inner>>);
@@ -72,6 +83,7 @@ struct Inner {
     connection: Connection,
     device: Device,
     rejected: RwSignal<Vec<Rejected>>,
+    answers: RwSignal<Vec<(u64, Answer)>>,
     options: SyncOptions,
     state: RefCell<State>,
 }
@@ -109,6 +121,7 @@ impl SyncEngine {
             connection,
             device: Device::new(),
             rejected: RwSignal::new(Vec::new()),
+            answers: RwSignal::new(Vec::new()),
             options,
             state: RefCell::default(),
         })))
@@ -141,7 +154,12 @@ impl SyncEngine {
             Ok(store) => store.save(kind, id, record, change).await,
             Err(error) => Err(error),
         };
-        match &saved {
+        self.saved(&saved).await;
+        saved
+    }
+
+    async fn saved(&self, saved: &Result<Saved, StoreError>) {
+        match saved {
             Ok(_) => {
                 if self.0.connection.problem.try_get_untracked().flatten() == Some(SyncProblem::StorageFull) {
                     self.0.connection.problem.try_set(None);
@@ -151,7 +169,21 @@ impl SyncEngine {
             }
             Err(error) => self.show_store_error(error),
         }
+    }
+
+    /// Saves a change that keeps no record on this device (see [`Store::send`]), then syncs soon.
+    pub async fn send(&self, change: Change) -> Result<Saved, StoreError> {
+        let saved = match self.store().await {
+            Ok(store) => store.send(change).await,
+            Err(error) => Err(error),
+        };
+        self.saved(&saved).await;
         saved
+    }
+
+    /// The server's answer to the change saved as `seq`, once it came (while this app runs).
+    pub fn answer(&self, seq: u64) -> Option<Answer> {
+        self.0.answers.with(|answers| answers.iter().find(|(s, _)| *s == seq).map(|(_, answer)| answer.clone()))
     }
 
     /// Drops a rejected change from the list.
@@ -351,6 +383,7 @@ impl SyncEngine {
             let response = js::parse(&answer).ok_or_else(not_the_api)?;
             let last_seq = js::count(&response, "last_seq").ok_or_else(not_the_api)?;
             let mut outcomes: Vec<(u64, Outcome)> = Vec::new();
+            let mut answers: Vec<(u64, Answer)> = Vec::new();
             for result in js::items(&response, "results") {
                 let Some(seq) = js::count(&result, "seq").filter(|seq| batch.entries.binary_search_by_key(seq, |(s, _)| *s).is_ok()) else { break };
                 let reason = js::field(&result, "reason");
@@ -362,6 +395,10 @@ impl SyncEngine {
                     },
                     _ => break,
                 };
+                answers.push((seq, match &outcome {
+                    Outcome::Applied => Answer::Applied { advisor_name: js::text(&js::field(&result, "receipt"), "advisor_name") },
+                    Outcome::Rejected { code, .. } => Answer::Rejected { code: code.clone() },
+                }));
                 outcomes.push((seq, outcome));
             }
             if outcomes.is_empty() {
@@ -375,6 +412,11 @@ impl SyncEngine {
                 }
                 return Err(SyncError::Retry("the server answered none of the batch".into()));
             }
+            self.0.answers.try_update(|kept| {
+                kept.extend(answers);
+                let over = kept.len().saturating_sub(ANSWERS_KEPT);
+                kept.drain(..over);
+            });
             let complete = outcomes.len() == batch.entries.len();
             unstored = Some((outcomes, batch, last_seq));
             if complete {
@@ -393,7 +435,8 @@ impl SyncEngine {
     /// this device's numbering.
     async fn store_answers(&self, store: &Store, (outcomes, batch, last_seq): Answers) -> Result<(), SyncError> {
         bench_mark!("storing");
-        if store.acknowledge_batch(&outcomes, &batch).await? > 0 {
+        let kiosk = self.0.device.enrolled.with_untracked(|e| e.as_ref().is_some_and(|e| e.kind == DeviceKind::Kiosk));
+        if store.acknowledge_batch(&outcomes, &batch, !kiosk).await? > 0 {
             self.0.device.records.try_update(|n| *n = n.wrapping_add(1));
         }
         #[cfg(feature = "bench")]

@@ -7,7 +7,7 @@ mod engine;
 mod http;
 
 pub use backoff::backoff;
-pub use engine::{provide_sync, use_sync, SyncEngine, SyncError, SyncOptions};
+pub use engine::{provide_sync, use_sync, Answer, SyncEngine, SyncError, SyncOptions};
 pub use http::{fetch, HttpTransport};
 
 use std::future::Future;

@@ -11,7 +11,9 @@ import {
   newPage,
   setUpDevice,
   smallTargets,
+  setUpTablet,
   startServer,
+  typePin,
   waitForOfflineReady,
 } from "./support.mjs";
 
@@ -30,19 +32,6 @@ after(async () => {
 
 const status = (page) => page.getByRole("status", { name: "Connection" });
 
-/** Sets up a tablet and waits for the advisors its first pull brought. */
-async function setUpTablet(page, name) {
-  await page.goto(server.url + "/advisor");
-  await setUpDevice(page, await createEnrolmentCode(server, "tablet", name));
-  await page.getByRole("heading", { level: 1, name: "Who is signing in?" }).waitFor();
-  await page.getByRole("button", { name: "Li Na" }).waitFor();
-}
-
-async function typePin(page, pin) {
-  const pad = page.getByRole("group", { name: "PIN pad" });
-  for (const digit of pin) await pad.getByRole("button", { name: digit, exact: true }).click();
-}
-
 describe("devices", () => {
   test("a tablet is set up with a code and an advisor signs in with their PIN", async () => {
     // axe is injected as an inline script, which the app's CSP rightly forbids.
@@ -57,7 +46,7 @@ describe("devices", () => {
     await page.getByRole("button", { name: "Set up" }).click();
     await page.getByRole("alert").filter({ hasText: "That set-up code is unknown, already used or expired." }).waitFor();
 
-    await setUpTablet(page, "Tablet 1");
+    await setUpTablet(server, page, "Tablet 1");
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(await smallTargets(page), []);
     const names = await page.locator(".choices button").allTextContents();
@@ -93,7 +82,7 @@ describe("devices", () => {
 
   test("a signed-in tablet starts again from its own storage with the network cut", async () => {
     const { context, page } = await newPage(browser);
-    await setUpTablet(page, "Tablet 2");
+    await setUpTablet(server, page, "Tablet 2");
     await page.getByRole("button", { name: "Zhang Wei" }).click();
     await typePin(page, "3333");
     await page.getByRole("button", { name: "Sign in" }).click();

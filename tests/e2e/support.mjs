@@ -150,3 +150,42 @@ export async function setUpDevice(page, code) {
   await page.getByLabel("Set-up code").fill(code);
   await page.getByRole("button", { name: "Set up" }).click();
 }
+
+/** Enrols a `kind` device through the API (as a device does with a code); returns { device, token }. */
+export async function enrolDevice(server, kind, name) {
+  const code = await createEnrolmentCode(server, kind, name);
+  return api(server, "POST", "/api/devices/enrol", { body: { code } });
+}
+
+/** Every record a device may see, by pulling from the start: [{ type, id, ... }]. */
+export async function pullRecords(server, token) {
+  const records = [];
+  for (let cursor = 0; ; ) {
+    const page = await api(server, "GET", `/api/sync/pull?cursor=${cursor}&limit=1000`, { token });
+    records.push(...page.records.map((r) => r.record));
+    if (!page.more) return records;
+    cursor = page.cursor;
+  }
+}
+
+/** Pushes `changes` as the next mutations of `device` (from enrolDevice; keeps its seq); returns the results. */
+export async function pushChanges(server, device, changes, session) {
+  device.seq ??= 0;
+  const mutations = changes.map((change) => ({ id: crypto.randomUUID(), device: device.device, seq: ++device.seq, at: new Date().toISOString(), change }));
+  const answer = await api(server, "POST", "/api/sync/push", { token: device.token, session, body: { mutations } });
+  return answer.results;
+}
+
+/** Sets up `page` as a tablet through its screen, and waits for the advisors its first pull brought. */
+export async function setUpTablet(server, page, name) {
+  await page.goto(server.url + "/advisor");
+  await setUpDevice(page, await createEnrolmentCode(server, "tablet", name));
+  await page.getByRole("heading", { level: 1, name: "Who is signing in?" }).waitFor();
+  await page.getByRole("button", { name: "Li Na" }).waitFor();
+}
+
+/** Types a PIN on the sign-in screen's pad. */
+export async function typePin(page, pin) {
+  const pad = page.getByRole("group", { name: "PIN pad" });
+  for (const digit of pin) await pad.getByRole("button", { name: digit, exact: true }).click();
+}

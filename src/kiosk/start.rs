@@ -1,8 +1,13 @@
-//! `/kiosk`: the kiosk's start screen, inviting in all three languages.
+//! `/kiosk`: the start screen, inviting in all three languages, with the three ways in. Every
+//! flow returns here, and so does an idle screen.
 
 use crate::i18n::{text, use_i18n, Msg};
+use crate::layout::KioskLayout;
+use crate::pages::DeviceGate;
+use lane_domain::device::DeviceKind;
 use lane_domain::Language;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn KioskStart() -> impl IntoView {
@@ -15,11 +20,24 @@ pub fn KioskStart() -> impl IntoView {
             .map(|language| view! { <p class="greeting" lang=language.tag()>{text(language, Msg::KioskTitle)}</p> })
             .collect_view()
     };
+    let door = |href: &'static str, title: Msg, hint: Msg| {
+        view! {
+            <A href=href attr:class="door">
+                <span class="door-title">{i18n.msg(title)}</span>
+                <span class="door-hint">{i18n.msg(hint)}</span>
+            </A>
+        }
+    };
     view! {
         <section class="kiosk-start">
             <h1>{i18n.msg(Msg::KioskTitle)}</h1>
             <div class="greetings" aria-hidden="true">{others}</div>
             <p class="lead">{i18n.msg(Msg::KioskChooseLanguage)}</p>
+            <nav class="doors">
+                {door("/kiosk/check-in", Msg::KioskStartCheckIn, Msg::KioskStartCheckInHint)}
+                {door("/kiosk/walk-in", Msg::KioskStartWalkIn, Msg::KioskStartWalkInHint)}
+                {door("/kiosk/book", Msg::KioskStartBook, Msg::KioskStartBookHint)}
+            </nav>
             <p>{i18n.msg(Msg::KioskDeskHelp)}</p>
         </section>
     }
@@ -29,10 +47,10 @@ pub fn KioskStart() -> impl IntoView {
 #[component]
 pub fn KioskHome() -> impl IntoView {
     view! {
-        <crate::layout::KioskLayout>
-            <crate::pages::DeviceGate kind=lane_domain::device::DeviceKind::Kiosk>
+        <KioskLayout>
+            <DeviceGate kind=DeviceKind::Kiosk>
                 <KioskStart />
-            </crate::pages::DeviceGate>
-        </crate::layout::KioskLayout>
+            </DeviceGate>
+        </KioskLayout>
     }
 }
