@@ -52,10 +52,10 @@ pub struct SignedIn {
     pub token: String,
 }
 
-/// `POST /api/devices/enrol`: trades a one-time code for this device's token.
-pub async fn enrol(code: &str) -> Result<Enrolment, ApiFailure> {
+/// `POST /api/devices/enrol`: trades a one-time code for this device's token, as a `kind` device.
+pub async fn enrol(code: &str, kind: DeviceKind) -> Result<Enrolment, ApiFailure> {
     // A `lane_domain::device::EnrolRequest`.
-    let answer = call("POST", "/api/devices/enrol", None, Some(js::stringify(&[("code", code.into())]))).await?;
+    let answer = call("POST", "/api/devices/enrol", None, Some(js::stringify(&[("code", code.into()), ("kind", kind.tag().into())]))).await?;
     // A `lane_domain::device::Enrolment`: `{"device","kind","name","token"}`.
     let device = js::text(&answer, "device").and_then(|id| DeviceId::parse(&id).ok());
     let kind = js::text(&answer, "kind").and_then(|tag| DeviceKind::from_tag(&tag));

@@ -64,6 +64,7 @@ pub mod code {
     pub const WRONG_PIN: &str = "wrong_pin";
     pub const PIN_LOCKED: &str = "pin_locked";
     pub const INVALID_ENROLMENT_CODE: &str = "invalid_enrolment_code";
+    pub const WRONG_DEVICE_KIND: &str = "wrong_device_kind";
     pub const UNAUTHORIZED: &str = "unauthorized";
     pub const DEVICE_REVOKED: &str = "device_revoked";
 }

@@ -545,6 +545,7 @@ fn the_codes_the_app_acts_on_are_the_shared_enums() {
     assert_eq!(name(ErrorCode::WrongPin), code::WRONG_PIN);
     assert_eq!(name(ErrorCode::PinLocked), code::PIN_LOCKED);
     assert_eq!(name(ErrorCode::InvalidEnrolmentCode), code::INVALID_ENROLMENT_CODE);
+    assert_eq!(name(ErrorCode::WrongDeviceKind), code::WRONG_DEVICE_KIND);
     assert_eq!(name(ErrorCode::Unauthorized), code::UNAUTHORIZED);
     assert_eq!(name(ErrorCode::DeviceRevoked), code::DEVICE_REVOKED);
 }

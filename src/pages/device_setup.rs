@@ -68,9 +68,12 @@ fn DeviceSetup(kind: DeviceKind, notice: Option<Msg>) -> impl IntoView {
         error.set(None);
         let sync = sync.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let failure = match enrol(code.get_untracked().trim()).await {
-                Ok(enrolment) if enrolment.kind == kind => sync.enrol(&enrolment).await.err().map(|e| (Msg::SetupFailed, e.to_string())),
-                Ok(enrolment) => Some((if enrolment.kind == DeviceKind::Kiosk { Msg::SetupKioskCode } else { Msg::SetupTabletCode }, String::new())),
+            let failure = match enrol(code.get_untracked().trim(), kind).await {
+                Ok(enrolment) => sync.enrol(&enrolment).await.err().map(|e| (Msg::SetupFailed, e.to_string())),
+                // The code is for the other kind of device, and stays unused for it.
+                Err(failure) if failure.is(js::code::WRONG_DEVICE_KIND) => {
+                    Some((if kind == DeviceKind::Tablet { Msg::SetupKioskCode } else { Msg::SetupTabletCode }, String::new()))
+                }
                 Err(ApiFailure::Network) => Some((Msg::SetupNeedsNetwork, String::new())),
                 Err(failure) if failure.is(js::code::INVALID_ENROLMENT_CODE) => Some((Msg::SetupInvalidCode, String::new())),
                 Err(ApiFailure::Problem { message, .. }) => Some((Msg::SetupFailed, message)),

@@ -99,12 +99,16 @@ describe("devices", () => {
     await context.close();
   });
 
-  test("a kiosk code does not set up an advisor tablet", async () => {
+  test("a kiosk code does not set up an advisor tablet, and still sets up the kiosk", async () => {
     const { context, page } = await newPage(browser);
+    const code = await createEnrolmentCode(server, "kiosk", "Lobby kiosk 2");
     await page.goto(server.url + "/advisor");
-    await setUpDevice(page, await createEnrolmentCode(server, "kiosk", "Lobby kiosk 2"));
+    await setUpDevice(page, code);
     await page.getByRole("alert").filter({ hasText: "That code is for a kiosk, not an advisor tablet." }).waitFor();
     await page.getByRole("heading", { level: 1, name: "Set up this device" }).waitFor();
+    await page.goto(server.url + "/kiosk");
+    await setUpDevice(page, code);
+    await page.getByRole("heading", { level: 1, name: "Welcome" }).waitFor();
     await context.close();
   });
 

@@ -45,6 +45,8 @@ pub enum ErrorCode {
     PinLocked,
     /// An enrolment code that is unknown, used or expired.
     InvalidEnrolmentCode,
+    /// An enrolment code made for the other kind of device (kiosk or tablet); it stays unused.
+    WrongDeviceKind,
     /// Well-formed, but breaks a rule; the message says which.
     Invalid,
     RateLimited,
@@ -64,6 +66,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized | ErrorCode::DeviceRevoked | ErrorCode::WrongPin => 401,
             ErrorCode::Forbidden | ErrorCode::SignInRequired => 403,
             ErrorCode::PinLocked => 423,
+            ErrorCode::WrongDeviceKind => 409,
             ErrorCode::InvalidEnrolmentCode | ErrorCode::Invalid => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::DatabaseUnavailable => 503,

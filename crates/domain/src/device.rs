@@ -53,6 +53,10 @@ pub struct EnrolmentCode {
 #[serde(deny_unknown_fields)]
 pub struct EnrolRequest {
     pub code: String,
+    /// The kind of device the code is typed on: a code made for the other kind is refused
+    /// (`wrong_device_kind`) and stays unused, so a code typed on the wrong screen is not lost.
+    #[serde(default)]
+    pub kind: Option<DeviceKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

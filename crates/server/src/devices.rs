@@ -81,6 +81,10 @@ pub async fn enrol(State(state): State<AppState>, ApiJson(request): ApiJson<Enro
     .await?;
     let (dealership, kind, name) = row.ok_or(ApiError::InvalidEnrolmentCode)?;
     let kind = DeviceKind::from_tag(&kind).ok_or(ApiError::InvalidEnrolmentCode)?;
+    if request.kind.is_some_and(|expected| expected != kind) {
+        // Before any write: the transaction is dropped and the code stays unused.
+        return Err(ApiError::WrongDeviceKind { code_is: kind });
+    }
     let id = DeviceId::parse(&uuid::Uuid::new_v4().to_string()).expect("a UUID is a valid id");
     let token = auth::new_secret();
     sqlx::query("INSERT INTO devices (id, dealership_id, kind, name, token_sha256, enrolled_at) VALUES ($1, $2, $3, $4, $5, $6)")

@@ -24,6 +24,8 @@ pub enum ApiError {
     WrongPin { attempts_left: i64 },
     PinLocked { until: String },
     InvalidEnrolmentCode,
+    /// The code is for this other kind of device.
+    WrongDeviceKind { code_is: lane_domain::device::DeviceKind },
     /// Well-formed but against a rule; the text is the domain error's message.
     Invalid(String),
     RateLimited,
@@ -53,6 +55,10 @@ impl ApiError {
             }
             ApiError::PinLocked { until } => {
                 (ErrorCode::PinLocked, format!("Too many wrong PINs: locked until {until} (UTC). Ask a manager if it is urgent."))
+            }
+            ApiError::WrongDeviceKind { code_is } => {
+                let other = if *code_is == lane_domain::device::DeviceKind::Kiosk { "a kiosk" } else { "an advisor tablet" };
+                (ErrorCode::WrongDeviceKind, format!("That code is for {other}; type it there. It is still unused."))
             }
             ApiError::InvalidEnrolmentCode => {
                 (ErrorCode::InvalidEnrolmentCode, "That enrolment code is unknown, used or expired; ask for a new one.".to_owned())

@@ -421,6 +421,15 @@ async fn enrolment_codes_are_one_time_and_revocation_locks_the_device_out(lane: 
     reply.expect_problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_enrolment_code");
     lane.assert_unchanged(&before, "re-using an enrolment code").await;
 
+    // A kiosk code typed on a tablet's screen is refused and stays usable on the kiosk.
+    let kiosk_code = enrolment_code(&lane, "kiosk", "Lobby kiosk 3").await;
+    let before = lane.fingerprint().await;
+    let reply = lane.send(Call::post("/api/devices/enrol", &json!({ "code": kiosk_code, "kind": "tablet" }))).await;
+    reply.expect_problem(StatusCode::CONFLICT, "wrong_device_kind");
+    lane.assert_unchanged(&before, "a kiosk code typed on a tablet").await;
+    let reply = lane.send(Call::post("/api/devices/enrol", &json!({ "code": kiosk_code, "kind": "kiosk" }))).await;
+    assert_eq!(reply.expect(StatusCode::CREATED)["kind"], "kiosk");
+
     // An expired code is refused too.
     let expired = enrolment_code(&lane, "kiosk", "Old kiosk").await;
     sqlx::query("UPDATE enrolment_codes SET expires_at = '2020-01-01T00:00:00.000Z' WHERE used_at IS NULL").execute(&lane.app.db.pool).await.unwrap();
@@ -465,10 +474,11 @@ async fn enrolment_codes_are_one_time_and_revocation_locks_the_device_out(lane: 
     // The other device is unaffected.
     lane.send(Call::get("/api/kiosk/catalogue").by(&kiosk)).await.expect(StatusCode::OK);
 
-    // The admin's list shows both, the revoked one with the time.
+    // The admin's list shows them all (with the kiosk set up after the wrong screen), the
+    // revoked one with the time.
     let list = lane.send(Call::get("/api/admin/devices").admin()).await.expect(StatusCode::OK).clone();
     let list = list.as_array().unwrap();
-    assert_eq!(list.len(), 2);
+    assert_eq!(list.len(), 3);
     let listed = |id: &str| list.iter().find(|d| d["id"] == id).unwrap_or_else(|| panic!("{id} not listed: {list:?}")).clone();
     let revoked = listed(&tablet.id);
     assert_eq!(revoked["kind"], "tablet");
@@ -1478,7 +1488,8 @@ async fn bad_input_is_a_json_problem_and_changes_nothing(lane: Lane) {
         Call::post("/api/sync/push", &json!({ "mutations": [], "force": true })),
         Call::post("/api/sync/push", &with(&["priority"], json!(1))),
         Call::post("/api/sync/push", &with(&["change", "edit", "note"], json!("x"))),
-        Call::post("/api/devices/enrol", &json!({ "code": "AAAA-AAAA", "kind": "tablet" })),
+        Call::post("/api/devices/enrol", &json!({ "code": "AAAA-AAAA", "device_name": "tablet" })),
+        Call::post("/api/devices/enrol", &json!({ "code": "AAAA-AAAA", "kind": "phone" })),
         Call::post("/api/advisors/sign-in", &json!({ "advisor": "adv-1", "pin": "1111", "remember": true })),
         Call::post("/api/kiosk/lookup", &json!({ "by": "code", "code": "K7M4QX", "name": "王芳" })),
         Call::post("/api/kiosk/returning", &json!({ "plate": "沪A12345", "phone": "13800138001", "name": "王芳" })),
