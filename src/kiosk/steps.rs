@@ -8,10 +8,9 @@ use crate::format;
 use super::frame::Step;
 use super::keypad;
 use crate::connection::use_connection;
-use crate::device::use_device;
 use crate::i18n::{use_i18n, Msg};
 use crate::js;
-use crate::sync::{use_sync, SyncEngine};
+use crate::sync::{use_records, use_sync, SyncEngine};
 use chrono::{DateTime, Utc};
 use lane_domain::appointment::Transport;
 use lane_domain::ids::ServiceTypeId;
@@ -37,28 +36,16 @@ impl Service {
 /// The catalogue the kiosk pulled (`lane_domain::catalogue::ServiceType` records), read again
 /// after every pull that brought records.
 pub fn use_catalogue() -> Signal<Option<Vec<Service>>> {
-    let (sync, device) = (use_sync(), use_device());
-    let catalogue = RwSignal::new(None);
-    Effect::new(move |_| {
-        device.records.track();
-        let sync = sync.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let Ok(store) = sync.store().await else { return };
-            let read = |record: &wasm_bindgen::JsValue| {
-                let price = js::field(record, "price");
-                Some(Service {
-                    id: ServiceTypeId::parse(&js::text(record, "id")?).ok()?,
-                    names: js::field(record, "names"),
-                    minutes: js::count(record, "duration_minutes")?,
-                    price_minor: js::field(&price, "minor").as_f64()?,
-                    currency: js::text(&price, "currency")?,
-                })
-            };
-            let services = store.records_js("service_type").await.unwrap_or_default();
-            catalogue.try_set(Some(services.iter().filter_map(read).collect::<Vec<_>>()));
-        });
-    });
-    catalogue.into()
+    use_records("service_type", |record| {
+        let price = js::field(record, "price");
+        Some(Service {
+            id: ServiceTypeId::parse(&js::text(record, "id")?).ok()?,
+            names: js::field(record, "names"),
+            minutes: js::count(record, "duration_minutes")?,
+            price_minor: js::field(&price, "minor").as_f64()?,
+            currency: js::text(&price, "currency")?,
+        })
+    })
 }
 
 /// The names of chosen services, in the current language, joined.

@@ -2,11 +2,10 @@
 //! left the kiosk before the server answered (`lane_domain::sync::KioskFollowUp`, pulled by
 //! tablets only). Newest first.
 
-use crate::device::use_device;
 use crate::format;
 use crate::i18n::{use_i18n, Msg};
 use crate::js;
-use crate::sync::use_sync;
+use crate::sync::use_records;
 use leptos::prelude::*;
 
 #[derive(Clone)]
@@ -21,22 +20,16 @@ struct FollowUp {
 
 #[component]
 pub fn KioskFollowUps() -> impl IntoView {
-    let (i18n, sync, device) = (use_i18n(), use_sync(), use_device());
-    let list = RwSignal::new(Vec::<FollowUp>::new());
-    Effect::new(move |_| {
-        device.records.track();
-        let sync = sync.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let Ok(store) = sync.store().await else { return };
-            let read = |record: &wasm_bindgen::JsValue| {
-                let reason = js::field(record, "reason");
-                let text = |name| js::text(record, name).unwrap_or_default();
-                FollowUp { name: text("name"), phone: text("phone"), plate: text("plate"), at: text("at"), reason: js::text(&reason, "code").unwrap_or_default(), message: js::text(&reason, "message").unwrap_or_default() }
-            };
-            let mut all: Vec<FollowUp> = store.records_js("kiosk_follow_up").await.unwrap_or_default().iter().map(read).collect();
-            all.sort_by(|a, b| b.at.cmp(&a.at));
-            list.try_set(all);
-        });
+    let i18n = use_i18n();
+    let records = use_records("kiosk_follow_up", |record| {
+        let reason = js::field(record, "reason");
+        let text = |name| js::text(record, name).unwrap_or_default();
+        Some(FollowUp { name: text("name"), phone: text("phone"), plate: text("plate"), at: text("at"), reason: js::text(&reason, "code").unwrap_or_default(), message: js::text(&reason, "message").unwrap_or_default() })
+    });
+    let list = Signal::derive(move || {
+        let mut all = records.get().unwrap_or_default();
+        all.sort_by(|a: &FollowUp, b| b.at.cmp(&a.at));
+        all
     });
     let items = move || {
         list.get()

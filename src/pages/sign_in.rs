@@ -4,10 +4,10 @@
 
 use crate::connection::use_connection;
 use crate::api::ApiFailure;
-use crate::device::{sign_in, use_device, SignedIn};
+use crate::device::{sign_in, SignedIn};
 use crate::i18n::{use_i18n, Msg};
 use crate::js;
-use crate::sync::use_sync;
+use crate::sync::{use_records, use_sync};
 use lane_domain::customer::PersonName;
 use lane_domain::ids::AdvisorId;
 use leptos::prelude::*;
@@ -23,31 +23,18 @@ const MAX_PIN: usize = 8;
 #[component]
 pub fn SignIn() -> impl IntoView {
     let i18n = use_i18n();
-    let device = use_device();
     let connection = use_connection();
     let sync = use_sync();
-    let advisors = RwSignal::new(None::<Vec<Choice>>);
+    // In the store's order (by id); `lane_domain::catalogue::Advisor` is `{"id","name"}`.
+    let advisors = use_records("advisor", |record| {
+        let id = AdvisorId::parse(&js::text(record, "id")?).ok()?;
+        Some((id, PersonName::parse(&js::text(record, "name")?).ok()?.to_string()))
+    });
     let chosen = RwSignal::new(None::<Choice>);
     let pin = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<(Msg, String)>);
 
-    let load = sync.clone();
-    Effect::new(move |_| {
-        device.records.track();
-        let sync = load.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Ok(store) = sync.store().await {
-                // In the store's order (by id); `lane_domain::catalogue::Advisor` is `{"id","name"}`.
-                let read = |record: &wasm_bindgen::JsValue| {
-                    let id = AdvisorId::parse(&js::text(record, "id")?).ok()?;
-                    Some((id, PersonName::parse(&js::text(record, "name")?).ok()?.to_string()))
-                };
-                let list = store.records_js("advisor").await.unwrap_or_default();
-                advisors.try_set(Some(list.iter().filter_map(read).collect()));
-            }
-        });
-    });
     let choose = move |choice: Option<Choice>| {
         pin.set(String::new());
         error.set(None);

@@ -37,3 +37,22 @@ pub enum TransportError {
     /// An answer other than 2xx, with its body (a JSON `Problem` for 4xx).
     Status { status: u16, body: String },
 }
+
+/// Every record of one type on this device, each read by `read` (`None` skips it), in the
+/// store's order (by id); read again after every pull that brought records. `None` until read.
+pub fn use_records<T: Send + Sync + 'static>(kind: &'static str, read: fn(&wasm_bindgen::JsValue) -> Option<T>) -> leptos::prelude::Signal<Option<Vec<T>>> {
+    use leptos::prelude::*;
+    let sync = use_sync();
+    let device = sync.device();
+    let records = RwSignal::new(None);
+    Effect::new(move |_| {
+        device.records.track();
+        let sync = sync.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let Ok(store) = sync.store().await else { return };
+            let all = store.records_js(kind).await.unwrap_or_default();
+            records.try_set(Some(all.iter().filter_map(read).collect::<Vec<T>>()));
+        });
+    });
+    records.into()
+}
