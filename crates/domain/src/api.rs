@@ -52,6 +52,8 @@ pub enum ErrorCode {
     RateLimited,
     DatabaseUnavailable,
     Internal,
+    /// The id is already taken by different content (a photo uploaded again with other bytes).
+    Conflict,
 }
 
 impl ErrorCode {
@@ -66,7 +68,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized | ErrorCode::DeviceRevoked | ErrorCode::WrongPin => 401,
             ErrorCode::Forbidden | ErrorCode::SignInRequired => 403,
             ErrorCode::PinLocked => 423,
-            ErrorCode::WrongDeviceKind => 409,
+            ErrorCode::WrongDeviceKind | ErrorCode::Conflict => 409,
             ErrorCode::InvalidEnrolmentCode | ErrorCode::Invalid => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::DatabaseUnavailable => 503,

@@ -1,12 +1,14 @@
 //! The jobs on a repair order (DOMAIN.md steps 5 and 7): labour and parts, the estimate, and added
 //! work that the customer approves or declines.
 
+use crate::catalogue::ServiceType;
 use crate::customer::PersonName;
+use crate::decimal::{parse_scaled, DecimalError};
 use crate::ids::{JobLineId, ServiceTypeId};
 use crate::money::CurrencyMismatch;
 use crate::newtype::trimmed_within;
 use crate::{Currency, Money};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -28,6 +30,24 @@ pub enum PartSource {
 pub enum JobItem {
     Labour,
     Part { source: PartSource },
+}
+
+/// How the order prices its work (DOMAIN.md step 5), stated on the order the customer signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum PricingBasis {
+    /// A price for the work on one system of the car (brakes, cooling, …).
+    BySystem,
+    /// A price for curing the symptom the customer reported, whatever it takes.
+    BySymptom,
+    /// Each labour and part line priced on its own: the usual basis, and the default.
+    #[default]
+    ByItem,
+}
+
+impl PricingBasis {
+    pub const ALL: [PricingBasis; 3] = [PricingBasis::ByItem, PricingBasis::BySystem, PricingBasis::BySymptom];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -128,6 +148,11 @@ impl JobLine {
     }
 }
 
+/// A typed quantity ("1.5" hours, "4" parts) in the thousandths a line counts in.
+pub fn parse_quantity(typed: &str) -> Result<u32, DecimalError> {
+    u32::try_from(parse_scaled(typed, 3)?).map_err(|_| DecimalError::TooLarge)
+}
+
 /// What the order costs: the charged lines, in the order's currency. An order with no charged line
 /// costs zero.
 pub fn order_total(lines: &[JobLine], currency: Currency) -> Result<Money, JobError> {
@@ -149,6 +174,14 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// What the lines give: their total in the order's currency and their [`workshop_minutes`],
+    /// told with `margin_percent` (the advisor's, or [`DEFAULT_MARGIN_PERCENT`]).
+    pub fn derive(lines: &[JobLine], catalogue: &[ServiceType], currency: Currency, margin_percent: u8) -> Result<Estimate, JobError> {
+        let estimate = Estimate { cost: order_total(lines, currency)?, minutes: workshop_minutes(lines, catalogue), margin_percent };
+        estimate.check()?;
+        Ok(estimate)
+    }
+
     pub fn check(&self) -> Result<(), JobError> {
         if self.margin_percent > MAX_MARGIN {
             return Err(JobError::MarginTooWide { percent: self.margin_percent });
@@ -169,6 +202,47 @@ impl Estimate {
         let longest = u64::from(self.minutes) * (100 + u64::from(self.margin_percent)) + 99;
         u32::try_from(longest / 100).unwrap_or(u32::MAX)
     }
+}
+
+/// The margin an estimate is given with until the advisor says otherwise.
+pub const DEFAULT_MARGIN_PERCENT: u8 = 10;
+
+/// Workshop time of the charged lines, in minutes (rounded up). A line that carries out a service
+/// in the catalogue takes the service's duration, per unit of its quantity; any other line (free
+/// text, or a service since withdrawn from the catalogue) takes its labour hours. Parts take no
+/// time of their own: fitting them is labour, on its own line or inside a service.
+pub fn workshop_minutes(lines: &[JobLine], catalogue: &[ServiceType]) -> u32 {
+    let milli_minutes: u64 = lines
+        .iter()
+        .filter(|line| line.is_charged())
+        .map(|line| {
+            let service = line.service_type.as_ref().and_then(|id| catalogue.iter().find(|s| &s.id == id));
+            let per_unit = match (service, line.item) {
+                (Some(service), _) => u64::from(service.duration_minutes),
+                (None, JobItem::Labour) => 60,
+                (None, JobItem::Part { .. }) => 0,
+            };
+            per_unit * u64::from(line.quantity_milli)
+        })
+        .sum();
+    u32::try_from(milli_minutes.div_ceil(1000)).unwrap_or(u32::MAX)
+}
+
+/// Promised times move in quarter hours.
+pub const PROMISE_STEP: Duration = Duration::minutes(15);
+
+/// The promised delivery time: `start` plus the longest the estimate says (its time with the
+/// margin), rounded up to the quarter hour, so the margin always fits before it. Business hours
+/// are not counted: a job that runs past closing is the advisor's to move, by [`PROMISE_STEP`]s.
+/// Every time zone's offset is whole quarter hours, so the local time is on a quarter too.
+pub fn promised_time(start: DateTime<Utc>, estimate: &Estimate) -> DateTime<Utc> {
+    let end = start + Duration::minutes(i64::from(estimate.max_minutes()));
+    let step = PROMISE_STEP.num_seconds();
+    let past = end.timestamp().rem_euclid(step);
+    if past == 0 && end.timestamp_subsec_nanos() == 0 {
+        return end;
+    }
+    DateTime::from_timestamp(end.timestamp() - past + step, 0).unwrap_or(end)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,8 +278,8 @@ impl fmt::Display for JobError {
 
 impl std::error::Error for JobError {}
 
-const MAX_DESCRIPTION: usize = 200;
-const MAX_MARGIN: u8 = 100;
+pub const MAX_DESCRIPTION: usize = 200;
+pub const MAX_MARGIN: u8 = 100;
 
 #[cfg(test)]
 mod tests {
@@ -295,6 +369,66 @@ mod tests {
         let json = serde_json::to_value(&work.decision).unwrap();
         assert_eq!(json["status"], "approved");
         assert_eq!(json["channel"], "phone");
+    }
+
+    fn service(id: &str, minutes: u32, price: Money) -> ServiceType {
+        let name = crate::catalogue::LocalizedText { en: "Oil service".into(), zh_cn: "机油保养".into(), ko: "엔진오일 교환".into() };
+        ServiceType { id: ServiceTypeId::parse(id).unwrap(), code: id.into(), names: name, duration_minutes: minutes, price }
+    }
+
+    fn booked(id: &str, service_type: &str, price: Money) -> JobLine {
+        JobLine { service_type: Some(ServiceTypeId::parse(service_type).unwrap()), ..line(id, JobItem::Labour, 1000, price) }
+    }
+
+    #[test]
+    fn workshop_time_is_the_services_durations_and_the_free_labour_hours() {
+        let catalogue = [service("oil", 45, cny(48_000)), service("tyres", 20, cny(10_000))];
+        let customer_part = line("j-3", JobItem::Part { source: PartSource::CustomerSupplied }, 4000, cny(0));
+        let mut declined = line("j-5", JobItem::Labour, 3000, cny(1));
+        declined.added = Some(AddedWork { decision: Decision::Declined { at: now(), by: wang(), channel: Channel::Phone }, ..added() });
+        let lines = [
+            booked("j-1", "oil", cny(48_000)),
+            JobLine { quantity_milli: 2000, ..booked("j-2", "tyres", cny(10_000)) },
+            customer_part,
+            line("j-4", JobItem::Labour, 1250, cny(30_000)),
+            declined,
+        ];
+        assert_eq!(workshop_minutes(&lines, &catalogue), 45 + 2 * 20 + 75);
+        // A service no longer in the catalogue counts as its labour hours; a part as nothing.
+        assert_eq!(workshop_minutes(&lines[..3], &[]), 60 + 120);
+        assert_eq!(workshop_minutes(&[line("j-6", JobItem::Labour, 1, cny(1))], &[]), 1); // 0.06 min rounds up
+        assert_eq!(workshop_minutes(&[], &catalogue), 0);
+    }
+
+    #[test]
+    fn the_derived_estimate_is_the_total_and_the_time_with_the_margin() {
+        let catalogue = [service("oil", 45, cny(48_000))];
+        let lines = [booked("j-1", "oil", cny(48_000)), line("j-2", JobItem::Labour, 1500, cny(30_000))];
+        let estimate = Estimate::derive(&lines, &catalogue, Currency::Cny, DEFAULT_MARGIN_PERCENT).unwrap();
+        assert_eq!(estimate, Estimate { cost: cny(93_000), minutes: 135, margin_percent: 10 });
+        assert_eq!(Estimate::derive(&lines, &catalogue, Currency::Cny, 101), Err(JobError::MarginTooWide { percent: 101 }));
+        assert!(matches!(Estimate::derive(&lines, &catalogue, Currency::Krw, 10), Err(JobError::Currency(_))));
+    }
+
+    #[test]
+    fn the_promise_covers_the_margin_and_falls_on_a_quarter_hour() {
+        let start = Utc.with_ymd_and_hms(2026, 11, 24, 1, 7, 30).unwrap();
+        let estimate = Estimate { cost: cny(0), minutes: 135, margin_percent: 10 }; // at most 149 min
+        assert_eq!(promised_time(start, &estimate), Utc.with_ymd_and_hms(2026, 11, 24, 3, 45, 0).unwrap());
+        let on_the_quarter = Utc.with_ymd_and_hms(2026, 11, 24, 1, 0, 0).unwrap();
+        let hour = Estimate { minutes: 60, margin_percent: 0, ..estimate };
+        assert_eq!(promised_time(on_the_quarter, &hour), Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).unwrap());
+        let a_moment_later = on_the_quarter + Duration::milliseconds(1);
+        assert_eq!(promised_time(a_moment_later, &hour), Utc.with_ymd_and_hms(2026, 11, 24, 2, 15, 0).unwrap());
+        assert_eq!(promised_time(start, &Estimate { minutes: 0, ..estimate }), Utc.with_ymd_and_hms(2026, 11, 24, 1, 15, 0).unwrap());
+    }
+
+    #[test]
+    fn typed_quantities_count_in_thousandths() {
+        assert_eq!(parse_quantity("1.5"), Ok(1500));
+        assert_eq!(parse_quantity("4"), Ok(4000));
+        assert_eq!(parse_quantity("0.0005"), Err(DecimalError::TooManyDecimals { allowed: 3 }));
+        assert_eq!(parse_quantity("5000000"), Err(DecimalError::TooLarge));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Money in integer minor units: no floating point ever touches a price.
 
+use crate::decimal::{parse_scaled, DecimalError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -72,6 +73,24 @@ impl std::error::Error for CurrencyMismatch {}
 impl Money {
     pub const fn new(minor: i64, currency: Currency) -> Money {
         Money { minor, currency }
+    }
+
+    /// A price as a person types it ("1,200.50", "48000"), exactly, with no more decimals than
+    /// the currency's minor unit has.
+    pub fn parse(typed: &str, currency: Currency) -> Result<Money, DecimalError> {
+        let minor = parse_scaled(typed, currency.minor_digits())?;
+        Ok(Money::new(i64::try_from(minor).map_err(|_| DecimalError::TooLarge)?, currency))
+    }
+
+    /// The amount as a person types it ("1280.50", "48000"): what [`Money::parse`] reads back.
+    pub fn typed_form(self) -> String {
+        let digits = self.currency.minor_digits();
+        let scale = 10u64.pow(digits);
+        let (abs, sign) = (self.minor.unsigned_abs(), if self.minor < 0 { "-" } else { "" });
+        match digits {
+            0 => format!("{sign}{abs}"),
+            _ => format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = digits as usize),
+        }
     }
 
     pub fn checked_add(self, other: Money) -> Result<Money, CurrencyMismatch> {
@@ -148,6 +167,20 @@ mod tests {
         assert_eq!(rate.times_milli(1500), Money::new(500, Currency::Usd)); // 499.5 -> 500
         assert_eq!(rate.times_milli(1000), rate);
         assert_eq!(Money::new(-333, Currency::Usd).times_milli(1500).minor, -500);
+    }
+
+    #[test]
+    fn typed_prices_honour_the_currencys_decimals() {
+        assert_eq!(Money::parse("1,200.5", Currency::Cny), Ok(Money::new(120_050, Currency::Cny)));
+        assert_eq!(Money::parse("0.07", Currency::Usd), Ok(Money::new(7, Currency::Usd)));
+        assert_eq!(Money::parse("48,000", Currency::Krw), Ok(Money::new(48_000, Currency::Krw)));
+        assert_eq!(Money::parse("480.5", Currency::Krw), Err(DecimalError::TooManyDecimals { allowed: 0 }));
+        assert_eq!(Money::parse("9223372036854775808", Currency::Krw), Err(DecimalError::TooLarge));
+        assert_eq!(Money::parse("", Currency::Eur), Err(DecimalError::Empty));
+        for money in [Money::new(128_050, Currency::Cny), Money::new(5, Currency::Usd), Money::new(48_000, Currency::Krw)] {
+            assert_eq!(Money::parse(&money.typed_form(), money.currency), Ok(money));
+        }
+        assert_eq!(Money::new(128_050, Currency::Cny).typed_form(), "1280.50");
     }
 
     #[test]

@@ -167,6 +167,8 @@ pub enum RejectCode {
     Forbidden,
     /// The mutation names another device than the one pushing it.
     WrongDevice,
+    /// A signature covers another document than the server holds (it changed meanwhile): sign again.
+    DocumentMismatch,
 }
 
 /// `GET /api/sync/pull?cursor=N&limit=M`.

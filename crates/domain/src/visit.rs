@@ -3,7 +3,7 @@
 
 use crate::appointment::{Concerns, Transport};
 use crate::ids::{AdvisorId, AppointmentId, CustomerId, JobLineId, VehicleId, VisitId};
-use crate::jobs::{Decision, Estimate, JobError, JobLine};
+use crate::jobs::{Decision, Estimate, JobError, JobLine, PricingBasis};
 use crate::newtype::trimmed_within;
 use crate::readings::{check_drop_off, check_pickup, DropOffReadings, Odometer, PickupReadings, ReadingError};
 use crate::walkaround::{Belongings, KeyTag, Walkaround, WalkaroundError};
@@ -95,6 +95,9 @@ pub struct Visit {
     pub belongings: Belongings,
     pub key_tag: Option<KeyTag>,
     pub job_lines: Vec<JobLine>,
+    /// Visits stored before the basis was recorded read as priced by item.
+    #[serde(default)]
+    pub pricing_basis: PricingBasis,
     pub estimate: Option<Estimate>,
     pub promised_at: Option<DateTime<Utc>>,
     pub checked_in_at: DateTime<Utc>,
@@ -115,6 +118,7 @@ pub enum VisitEdit {
     DropOffReadings(DropOffReadings),
     PickupReadings(PickupReadings),
     JobLines(Vec<JobLine>),
+    PricingBasis(PricingBasis),
     Estimate(Estimate),
     PromisedAt(Option<DateTime<Utc>>),
 }
@@ -133,6 +137,7 @@ pub enum VisitField {
     DropOffReadings,
     PickupReadings,
     JobLines,
+    PricingBasis,
     Estimate,
     PromisedAt,
 }
@@ -149,6 +154,7 @@ impl VisitEdit {
             VisitEdit::DropOffReadings(_) => VisitField::DropOffReadings,
             VisitEdit::PickupReadings(_) => VisitField::PickupReadings,
             VisitEdit::JobLines(_) => VisitField::JobLines,
+            VisitEdit::PricingBasis(_) => VisitField::PricingBasis,
             VisitEdit::Estimate(_) => VisitField::Estimate,
             VisitEdit::PromisedAt(_) => VisitField::PromisedAt,
         }
@@ -166,6 +172,7 @@ impl VisitField {
                 | VisitField::DropOffReadings
                 | VisitField::Belongings
                 | VisitField::JobLines
+                | VisitField::PricingBasis
                 | VisitField::Estimate
         )
     }
@@ -284,6 +291,7 @@ impl Visit {
             belongings: Belongings::default(),
             key_tag: check_in.key_tag.clone(),
             job_lines: Vec::new(),
+            pricing_basis: PricingBasis::default(),
             estimate: None,
             promised_at: None,
             checked_in_at: at,
@@ -340,6 +348,7 @@ impl Visit {
                 }
                 self.job_lines = lines;
             }
+            VisitEdit::PricingBasis(basis) => self.pricing_basis = basis,
             VisitEdit::Estimate(estimate) => {
                 estimate.check().map_err(VisitError::Estimate)?;
                 self.estimate = Some(estimate);
@@ -456,6 +465,7 @@ mod tests {
                 belongings: Belongings::default(),
                 key_tag: None,
                 job_lines: vec![],
+                pricing_basis: PricingBasis::ByItem,
                 estimate: None,
                 promised_at: None,
                 checked_in_at: at(1),
@@ -567,6 +577,7 @@ mod tests {
                 VisitEdit::Estimate(Estimate { cost: Money::new(0, Currency::Cny), minutes: 60, margin_percent: 10 }),
                 drop_off(38_121),
                 VisitEdit::Concerns(Concerns::parse("Also a rattle").unwrap()),
+                VisitEdit::PricingBasis(PricingBasis::BySymptom),
             ] {
                 let field = edit.field();
                 assert_eq!(v.apply(edit, None), Err(VisitError::OrderSigned { field }));

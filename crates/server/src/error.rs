@@ -30,6 +30,8 @@ pub enum ApiError {
     Invalid(String),
     RateLimited,
     DatabaseUnavailable,
+    /// The id names other content already; the text says which and what to do.
+    Conflict(String),
 }
 
 impl ApiError {
@@ -66,6 +68,7 @@ impl ApiError {
             ApiError::Invalid(message) => (ErrorCode::Invalid, message.clone()),
             ApiError::RateLimited => (ErrorCode::RateLimited, "Too many attempts from this device; wait a few minutes.".to_owned()),
             ApiError::DatabaseUnavailable => (ErrorCode::DatabaseUnavailable, "The database cannot be reached; try again shortly.".to_owned()),
+            ApiError::Conflict(message) => (ErrorCode::Conflict, message.clone()),
         };
         Problem { code, message }
     }

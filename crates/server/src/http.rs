@@ -3,7 +3,7 @@
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::web::{self, WebApp};
-use crate::{advisors, devices, kiosk, sync};
+use crate::{advisors, devices, kiosk, photos, signatures, sync};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::routing::get;
@@ -73,6 +73,8 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(kiosk::returning))
         .routes(routes!(sync::push::push))
         .routes(routes!(sync::pull::pull))
+        .routes(routes!(photos::put, photos::get))
+        .routes(routes!(signatures::verification))
         .with_state(state)
         .split_for_parts();
     (routes, openapi)

@@ -13,9 +13,17 @@ use axum::http::{header, Method, Request, StatusCode};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use common::{app_on, body_bytes, postgres_url, TestApp};
 use lane_domain::appointment::{BookingRequest, Concerns, ConfirmationCode, Transport};
-use lane_domain::ids::{AppointmentId, DeviceId, MutationId, ServiceTypeId, VisitId};
+use lane_domain::customer::Customer;
+use lane_domain::drop_off::DropOffOrder;
+use lane_domain::ids::{AppointmentId, DeviceId, JobLineId, MutationId, ServiceTypeId, SignatureId, VisitId};
+use lane_domain::jobs::{Estimate, JobItem, JobLine};
+use lane_domain::readings::{DistanceUnit, DropOffReadings, FuelEighths, Odometer};
+use lane_domain::signature::{DocumentKind, Draft, Point, Signer, SignerRole, Stroke, Strokes};
+use lane_domain::vehicle::Vehicle;
+use lane_domain::walkaround::Belongings;
+use lane_domain::{Currency, Money};
 use lane_domain::sync::{Arrival, Change, CheckIn, Mutation};
-use lane_domain::visit::{VisitEdit, VisitState};
+use lane_domain::visit::{Visit, VisitEdit, VisitState};
 use lane_domain::Language;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -55,6 +63,7 @@ on_both_databases!(
     a_booking_is_applied_once_however_often_it_is_pushed,
     pushes_stop_at_a_gap_and_refuse_other_devices_and_missing_sign_ins,
     a_visit_follows_its_state_machine,
+    a_signed_order_is_checked_frozen_and_verifiable,
     a_full_slot_refuses_the_next_booking,
     check_ins_say_who_comes_and_walk_ins_go_to_the_least_busy_advisor,
     a_kiosks_refused_change_is_kept_for_staff,
@@ -63,6 +72,7 @@ on_both_databases!(
     pull_pages_walk_every_record_exactly_once,
     bad_input_is_a_json_problem_and_changes_nothing,
     the_openapi_document_lists_every_route,
+    photos_are_stored_once_with_their_capture_time_and_read_back,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -96,6 +106,11 @@ impl Lane {
     async fn scalar(&self, sql: &str) -> String {
         let row: Option<String> = sqlx::query_scalar(sql).fetch_optional(&self.app.db.pool).await.unwrap();
         row.unwrap_or_default()
+    }
+
+    /// Changes a stored row behind the server's back, as an attacker or a broken disk would.
+    async fn exec(&self, sql: &str) {
+        sqlx::query(sql).execute(&self.app.db.pool).await.unwrap();
     }
 
     async fn count(&self, sql_from_where: &str) -> i64 {
@@ -222,12 +237,17 @@ struct Reply {
     json: Value,
 }
 
-async fn send_to(router: &axum::Router, call: Call) -> Reply {
+/// The raw response, for bodies that are not text (photos).
+async fn respond(router: &axum::Router, call: Call) -> axum::http::Response<Body> {
     let mut request = Request::builder().method(call.method).uri(&call.uri);
     for (name, value) in &call.headers {
         request = request.header(name, value);
     }
-    let response = router.clone().oneshot(request.body(Body::from(call.body)).unwrap()).await.unwrap();
+    router.clone().oneshot(request.body(Body::from(call.body)).unwrap()).await.unwrap()
+}
+
+async fn send_to(router: &axum::Router, call: Call) -> Reply {
+    let response = respond(router, call).await;
     let status = response.status();
     let content_type = response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
     let text = String::from_utf8(body_bytes(response).await).unwrap();
@@ -1101,6 +1121,137 @@ async fn a_visit_follows_its_state_machine(lane: Lane) {
     assert_eq!(page["last_seq"], seq);
 }
 
+/// Signs the drop-off order built from the visit, its customer and vehicle as the tablet pulled
+/// them, as the app does; `prepare` first changes the visit, so a test can sign what the server
+/// must refuse.
+async fn sign_order(lane: &Lane, tablet: &Device, visit: &str, prepare: fn(&mut Visit)) -> Change {
+    let page = pull(lane, tablet, 0, 1000).await;
+    let record = |kind: &str, id: &str| -> Value {
+        page["records"].as_array().unwrap().iter().find(|r| r["record"]["type"] == kind && r["record"]["id"] == id).unwrap()["record"].clone()
+    };
+    let mut visit: Visit = serde_json::from_value(record("visit", visit)).unwrap();
+    let customer: Customer = serde_json::from_value(record("customer", visit.customer.as_str())).unwrap();
+    let vehicle: Vehicle = serde_json::from_value(record("vehicle", visit.vehicle.as_str())).unwrap();
+    prepare(&mut visit);
+    let order = DropOffOrder::of(&visit, &customer, &vehicle).unwrap();
+    let points = (0..30).map(|i| Point { x: 1000 + i * 250, y: 5000 + (i % 5) * 100, t: u32::from(i) * 4, pressure: 0 }).collect();
+    let signed = Draft::new(DocumentKind::DropOffOrder, visit.id.clone(), order)
+        .sign(
+            "I have read this order and sign it electronically.",
+            Signer { name: customer.name.clone(), role: SignerRole::Customer },
+            Strokes::new(vec![Stroke { points }]).unwrap(),
+            DeviceId::parse(&tablet.id).unwrap(),
+            Utc::now(),
+            SignatureId::parse(&uuid::Uuid::new_v4().to_string()).unwrap(),
+        )
+        .unwrap();
+    Change::Sign(signed.signature().clone())
+}
+
+fn oil_change() -> JobLine {
+    JobLine {
+        id: JobLineId::parse("line-1").unwrap(),
+        description: "Oil and filter".into(),
+        service_type: None,
+        item: JobItem::Labour,
+        quantity_milli: 1000,
+        unit_price: Money::new(58_000, Currency::Cny),
+        added: None,
+    }
+}
+
+async fn verification(lane: &Lane, tablet: &Device, id: &SignatureId) -> Value {
+    lane.send(Call::get(&format!("/api/signatures/{id}/verification")).by(tablet)).await.expect(StatusCode::OK).clone()
+}
+
+/// What a device might believe: the walk-around done and a line on the order.
+fn as_if_ready(visit: &mut Visit) {
+    visit.state = VisitState::WalkAroundDone;
+    if visit.job_lines.is_empty() {
+        visit.job_lines.push(oil_change());
+    }
+}
+
+async fn a_signed_order_is_checked_frozen_and_verifiable(lane: Lane) {
+    let tablet = tablet_for(&lane, "adv-1", "1111").await;
+    let mut seq = 0;
+    let mut next = |change: Change| {
+        seq += 1;
+        mutation(&tablet, seq, change)
+    };
+    let edit = |edit: VisitEdit| Change::EditVisit { visit: VisitId::parse("visit-s").unwrap(), base: 0, edit };
+    assert_applied(&push_all(&lane, &tablet, &[next(check_in("visit-s", "demo-appt-0"))]).await[0]);
+    let results = push_all(
+        &lane,
+        &tablet,
+        &[
+            next(edit(VisitEdit::DropOffReadings(DropOffReadings {
+                odometer: Odometer { value: 42_000, unit: DistanceUnit::Km },
+                fuel: FuelEighths::new(5).unwrap(),
+                correction_reason: None,
+            }))),
+            next(edit(VisitEdit::Belongings(Belongings { items: vec!["Child seat".into()], valuables_reminder_confirmed: true }))),
+            next(edit(VisitEdit::Estimate(Estimate { cost: Money::new(58_000, Currency::Cny), minutes: 60, margin_percent: 10 }))),
+        ],
+    )
+    .await;
+    results.iter().for_each(assert_applied);
+
+    // Not before the walk-around is done, nor without a job line.
+    let early = sign_order(&lane, &tablet, "visit-s", as_if_ready).await;
+    assert_rejected(&push_all(&lane, &tablet, &[next(early)]).await[0], "invalid_transition");
+    assert_applied(&push_all(&lane, &tablet, &[next(advance("visit-s", VisitState::WalkAroundDone))]).await[0]);
+    let no_lines = sign_order(&lane, &tablet, "visit-s", as_if_ready).await;
+    let refused = push_all(&lane, &tablet, &[next(no_lines)]).await;
+    assert_rejected(&refused[0], "invalid");
+    assert!(refused[0]["reason"]["message"].as_str().unwrap().contains("job line"), "{}", refused[0]);
+    assert_eq!(lane.count("signatures").await, 0);
+    assert_eq!(lane.scalar("SELECT state FROM visits WHERE id = 'visit-s'").await, "walk_around_done");
+    assert_applied(&push_all(&lane, &tablet, &[next(edit(VisitEdit::JobLines(vec![oil_change()])))]).await[0]);
+
+    // A signature over another content than the server's order is refused and writes nothing.
+    let other = sign_order(&lane, &tablet, "visit-s", |visit| visit.diagnosis = "Something else".into()).await;
+    assert_rejected(&push_all(&lane, &tablet, &[next(other)]).await[0], "document_mismatch");
+    assert_eq!(lane.count("signatures").await, 0);
+
+    let before = lane.fingerprint().await;
+    let good = sign_order(&lane, &tablet, "visit-s", |_| {}).await;
+    let Change::Sign(signature) = &good else { unreachable!() };
+    let id = signature.id.clone();
+    assert_applied(&push_all(&lane, &tablet, &[next(good.clone())]).await[0]);
+    assert_eq!(lane.scalar("SELECT state FROM visits WHERE id = 'visit-s'").await, "written_up_and_signed");
+    assert_eq!(lane.count("audit_log WHERE action = 'signature.added'").await, 1);
+    assert_ne!(lane.fingerprint().await["signatures"], before["signatures"]);
+
+    // Frozen: a signed field cannot change, and the order cannot be signed twice.
+    let refused = push_all(&lane, &tablet, &[next(edit(VisitEdit::Estimate(Estimate { cost: Money::new(1, Currency::Cny), minutes: 1, margin_percent: 0 })))]).await;
+    assert_rejected(&refused[0], "order_signed");
+    let again = sign_order(&lane, &tablet, "visit-s", as_if_ready).await;
+    assert_rejected(&push_all(&lane, &tablet, &[next(again)]).await[0], "already_exists");
+
+    // The stored signature verifies; one changed byte of the stored order, or of the visit, does not.
+    let verdict = verification(&lane, &tablet, &id).await;
+    assert_eq!(verdict["holds"], true, "{verdict}");
+    assert_eq!(verdict["problem"], Value::Null);
+    let document = lane.scalar(&format!("SELECT document FROM signatures WHERE id = '{id}'")).await;
+    assert!(document.contains("\"42000\"") || document.contains(":42000"), "{document}");
+    let tampered = document.replacen("42000", "42001", 1);
+    lane.exec(&format!("UPDATE signatures SET document = '{}' WHERE id = '{id}'", tampered.replace('\'', "''"))).await;
+    let verdict = verification(&lane, &tablet, &id).await;
+    assert_eq!(verdict["holds"], false, "{verdict}");
+    assert_eq!(verdict["problem"], "document_changed");
+    lane.exec(&format!("UPDATE signatures SET document = '{}' WHERE id = '{id}'", document.replace('\'', "''"))).await;
+    assert_eq!(verification(&lane, &tablet, &id).await["holds"], true);
+    let body = lane.scalar("SELECT body FROM visits WHERE id = 'visit-s'").await;
+    lane.exec(&format!("UPDATE visits SET body = '{}' WHERE id = 'visit-s'", body.replacen("42000", "41000", 1).replace('\'', "''"))).await;
+    assert_eq!(verification(&lane, &tablet, &id).await["problem"], "document_changed");
+
+    // Only tablets check signatures; an unknown one is a JSON 404.
+    let kiosk = enrol(&lane, "kiosk").await;
+    lane.send(Call::get(&format!("/api/signatures/{id}/verification")).by(&kiosk)).await.expect_problem(StatusCode::FORBIDDEN, "forbidden");
+    lane.send(Call::get("/api/signatures/no-such/verification").by(&tablet)).await.expect_problem(StatusCode::NOT_FOUND, "not_found");
+}
+
 async fn a_full_slot_refuses_the_next_booking(lane: Lane) {
     // Capacity 4 a slot with 15 % slack: 3 bookable, 1 per advisor.
     let tablet = tablet_for(&lane, "adv-1", "1111").await;
@@ -1611,6 +1762,9 @@ async fn the_openapi_document_lists_every_route(lane: Lane) {
         ("post", "/api/kiosk/returning"),
         ("post", "/api/sync/push"),
         ("get", "/api/sync/pull"),
+        ("put", "/api/photos/{id}"),
+        ("get", "/api/photos/{id}"),
+        ("get", "/api/signatures/{id}/verification"),
     ]
     .into_iter()
     .map(|(method, path)| (method.to_owned(), path.to_owned()))
@@ -1623,7 +1777,7 @@ async fn the_openapi_document_lists_every_route(lane: Lane) {
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let reply = send_to(&lane.app.router, Call { method: method.clone(), uri: uri.clone(), headers: Vec::new(), body: Vec::new() }).await;
         assert!(![StatusCode::NOT_FOUND, StatusCode::METHOD_NOT_ALLOWED].contains(&reply.status), "{method} {uri}: {}", reply.text);
-        let other = if method == Method::GET { Method::POST } else { Method::GET };
+        let other = if method == Method::POST { Method::GET } else { Method::POST };
         let reply = send_to(&lane.app.router, Call { method: other.clone(), uri: uri.clone(), headers: Vec::new(), body: Vec::new() }).await;
         reply.expect_problem(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
     }
@@ -1675,4 +1829,91 @@ async fn the_openapi_document_lists_every_route(lane: Lane) {
     for field in ["transport", "concerns"] {
         assert!(doc["components"]["schemas"]["BookingSummary"]["properties"][field].is_object(), "BookingSummary.{field} missing");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Photos
+// ---------------------------------------------------------------------------------------------
+
+/// Bytes that start like a JPEG (the server reads only the magic), distinct by `n`.
+fn jpeg(n: u8) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    bytes.extend(std::iter::repeat_n(n, 2048));
+    bytes
+}
+
+fn put_photo(id: &str, visit: &str, taken_at: &str, bytes: Vec<u8>) -> Call {
+    Call { method: Method::PUT, uri: format!("/api/photos/{id}?visit={visit}&taken_at={taken_at}"), headers: Vec::new(), body: bytes }
+        .header("content-type", "image/jpeg")
+}
+
+async fn photos_are_stored_once_with_their_capture_time_and_read_back(lane: Lane) {
+    let tablet = tablet_for(&lane, "adv-1", "1111").await;
+    assert_applied(&push_all(&lane, &tablet, &[mutation(&tablet, 1, check_in("visit-1", "demo-appt-0"))]).await[0]);
+    let taken = "2026-11-24T09:30:00.250Z";
+
+    // Stored with the device's capture time, its digest, and an audit row.
+    let reply = lane.send(put_photo("ph-1", "visit-1", taken, jpeg(1)).by(&tablet)).await;
+    let stored = reply.expect(StatusCode::CREATED).clone();
+    assert_eq!(stored["id"], "ph-1");
+    assert_eq!(stored["visit"], "visit-1");
+    assert_eq!(stored["taken_at"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap(), taken.parse::<DateTime<Utc>>().unwrap());
+    assert_eq!(stored["byte_length"], 2052);
+    assert_eq!(stored["sha256"], lane_domain::signature::Sha256::of(&jpeg(1)).to_string());
+    assert_eq!(lane.scalar("SELECT taken_at FROM photos WHERE id = 'ph-1'").await, taken);
+    assert_eq!(lane.count("audit_log WHERE action = 'photo.uploaded' AND record_id = 'ph-1' AND advisor_id = 'adv-1'").await, 1);
+
+    // The same bytes again (a retry whose answer was lost): the same answer, nothing new.
+    let before = lane.fingerprint().await;
+    let again = lane.send(put_photo("ph-1", "visit-1", taken, jpeg(1)).by(&tablet)).await;
+    assert_eq!(again.expect(StatusCode::OK)["sha256"], stored["sha256"]);
+    lane.assert_unchanged(&before, "a repeated photo").await;
+    assert_eq!(lane.count("photos").await, 1);
+
+    // Other bytes under the same id, or the same bytes for another visit: a conflict.
+    let reply = lane.send(put_photo("ph-1", "visit-1", taken, jpeg(2)).by(&tablet)).await;
+    reply.expect_problem(StatusCode::CONFLICT, "conflict");
+    assert_applied(&push_all(&lane, &tablet, &[mutation(&tablet, 2, check_in("visit-2", "demo-appt-1"))]).await[0]);
+    let before_other_visit = lane.fingerprint().await;
+    let reply = lane.send(put_photo("ph-1", "visit-2", taken, jpeg(1)).by(&tablet)).await;
+    reply.expect_problem(StatusCode::CONFLICT, "conflict");
+    lane.assert_unchanged(&before_other_visit, "a conflicting photo").await;
+
+    // Refusals change nothing.
+    let kiosk = enrol(&lane, "kiosk").await;
+    let signed_out = Device { session: None, ..tablet.clone() };
+    let mut too_large = jpeg(3);
+    too_large.resize(lane_domain::photo::MAX_PHOTO_BYTES + 1, 0);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend([0; 64]);
+    let count = lane.count("photos").await;
+    for (call, status, code) in [
+        (put_photo("ph-2", "no-such-visit", taken, jpeg(3)).by(&tablet), StatusCode::NOT_FOUND, "not_found"),
+        (put_photo("ph-2", "visit-1", taken, b"GIF89a not a photo".to_vec()).by(&tablet), StatusCode::BAD_REQUEST, "bad_request"),
+        (put_photo("ph-2", "visit-1", taken, Vec::new()).by(&tablet), StatusCode::BAD_REQUEST, "bad_request"),
+        (put_photo("ph-2", "visit-1", taken, too_large).by(&tablet), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        (put_photo("ph-2", "visit-1", "yesterday", jpeg(3)).by(&tablet), StatusCode::BAD_REQUEST, "bad_request"),
+        (put_photo("ph%202", "visit-1", taken, jpeg(3)).by(&tablet), StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        (Call { uri: "/api/photos/ph-2".into(), ..put_photo("ph-2", "visit-1", taken, jpeg(3)) }.by(&tablet), StatusCode::BAD_REQUEST, "bad_request"),
+        (put_photo("ph-2", "visit-1", taken, jpeg(3)).by(&kiosk), StatusCode::FORBIDDEN, "forbidden"),
+        (put_photo("ph-2", "visit-1", taken, jpeg(3)).by(&signed_out), StatusCode::FORBIDDEN, "sign_in_required"),
+        (put_photo("ph-2", "visit-1", taken, jpeg(3)), StatusCode::UNAUTHORIZED, "unauthorized"),
+    ] {
+        let uri = call.uri.clone();
+        lane.send(call).await.expect_problem(status, code);
+        assert_eq!(lane.count("photos").await, count, "{uri}");
+    }
+    assert_eq!(lane.count("audit_log WHERE action = 'photo.uploaded'").await, 1);
+    // A PNG is a photo too.
+    lane.send(put_photo("ph-3", "visit-1", taken, png.clone()).by(&tablet)).await.expect(StatusCode::CREATED);
+
+    // Read back byte for byte by a tablet (signed in or not), with its type; never by a kiosk.
+    for (id, bytes, media_type) in [("ph-1", jpeg(1), "image/jpeg"), ("ph-3", png, "image/png")] {
+        let response = respond(&lane.app.router, Call::get(&format!("/api/photos/{id}")).by(&signed_out)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], media_type);
+        assert_eq!(body_bytes(response).await, bytes);
+    }
+    lane.send(Call::get("/api/photos/ph-1").by(&kiosk)).await.expect_problem(StatusCode::FORBIDDEN, "forbidden");
+    lane.send(Call::get("/api/photos/ph-9").by(&tablet)).await.expect_problem(StatusCode::NOT_FOUND, "not_found");
 }

@@ -14,7 +14,8 @@ use lane_domain::appointment::{AppointmentStatus, BookingRequest, ValidBooking};
 use lane_domain::capacity::{assign, walk_in_advisor, CapacityError};
 use lane_domain::ids::{AdvisorId, CustomerId, VehicleId, VisitId};
 use lane_domain::readings::DistanceUnit;
-use lane_domain::signature::{DocumentKind, Signature};
+use lane_domain::drop_off::{DropOffOrder, OrderError, FIRST_VERSION};
+use lane_domain::signature::{canonical_document, consent_sha256, DocumentKind, Sha256, Signature};
 use lane_domain::sync::{Arrival, Change, CheckIn, Mutation, Notice, Receipt, RejectCode, Rejection};
 use lane_domain::visit::{AdvanceContext, Parties, Visit, VisitEdit, VisitError, VisitField, VisitState};
 use serde::{Deserialize, Serialize};
@@ -378,43 +379,79 @@ async fn advance(conn: &mut AnyConnection, batch: &mut Batch, actor: &Actor, id:
     Ok(Applied::Done(None))
 }
 
+/// A signature is taken only for a document the server can rebuild and check: the drop-off order
+/// from the visit as it stands (`DropOffOrder::of`). A mismatch means the order changed on another
+/// device after this one showed it to the customer, so the signature covers something else.
+/// Signing the order writes the visit up (the order is frozen from then on), in the same
+/// transaction.
 async fn sign(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, actor: &Actor, signature: &Signature) -> Result<Applied, sqlx::Error> {
     if signature.device != device.id {
         return refused(RejectCode::WrongDevice, "A signature is sent by the device it was made on.");
     }
-    let visit = &signature.document.visit;
-    if load_visit(conn, visit).await?.is_none() {
+    let document = &signature.document;
+    let Some((mut visit, fields)) = load_visit(conn, &document.visit).await? else {
         return refused(RejectCode::NotFound, "There is no such visit.");
+    };
+    if document.kind != DocumentKind::DropOffOrder {
+        return refused(RejectCode::Invalid, "Only the drop-off order can be signed so far; added work and pickup follow.");
     }
-    let kind = tag(&signature.document.kind);
-    let taken: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM signatures WHERE id = $1 OR (visit_id = $2 AND document_kind = $3 AND document_version = $4)",
-    )
-    .bind(signature.id.as_str())
-    .bind(visit.as_str())
-    .bind(&kind)
-    .bind(i64::from(signature.document.version))
-    .fetch_one(&mut *conn)
-    .await?;
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signatures WHERE id = $1 OR (visit_id = $2 AND document_kind = $3)")
+        .bind(signature.id.as_str())
+        .bind(visit.id.as_str())
+        .bind(tag(&document.kind))
+        .fetch_one(&mut *conn)
+        .await?;
     if taken > 0 {
-        return refused(RejectCode::AlreadyExists, "This version of the document is signed already; a change needs a new version.");
+        return refused(RejectCode::AlreadyExists, "This order is signed already; a change needs an amended order, signed again.");
+    }
+    if document.version != FIRST_VERSION {
+        return refused(RejectCode::Invalid, format!("The first drop-off order is version {FIRST_VERSION}."));
+    }
+    let (Some(customer), Some(vehicle)) = (records::customer(conn, visit.customer.as_str()).await?, records::vehicle(conn, visit.vehicle.as_str()).await?) else {
+        return refused(RejectCode::NotFound, "The visit's customer or vehicle is missing.");
+    };
+    let order = match DropOffOrder::of(&visit, &customer, &vehicle) {
+        Ok(order) => order,
+        Err(OrderError::NotReadyToSign { .. }) if visit.order_signed() => {
+            return refused(RejectCode::OrderSigned, OrderError::NotReadyToSign { state: visit.state }.to_string());
+        }
+        Err(error @ OrderError::NotReadyToSign { .. }) => return refused(RejectCode::InvalidTransition, error.to_string()),
+        Err(error) => return refused(RejectCode::Invalid, error.to_string()),
+    };
+    let canonical = canonical_document(document.kind, &visit.id, document.version, &order).expect("orders serialize");
+    if Sha256::of(canonical.as_bytes()) != document.sha256 {
+        return refused(
+            RejectCode::DocumentMismatch,
+            "The order changed on another device after it was shown for signing. Review it with the customer and sign again.",
+        );
+    }
+    if consent_sha256(&signature.consent_text) != signature.consent_sha256 {
+        return refused(RejectCode::Invalid, "The consent text does not match its hash; the device sent a bad signature.");
+    }
+    let from = visit.state;
+    if let Err(error) = visit.advance(VisitState::WrittenUpAndSigned, &AdvanceContext { drop_off_signed: true, pickup_signed: false }) {
+        return visit_refusal(error);
     }
     sqlx::query(
-        "INSERT INTO signatures (id, visit_id, document_kind, document_version, document_sha256, consent_sha256, body, signed_at, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO signatures (id, visit_id, document_kind, document_version, document_sha256, consent_sha256, body, signed_at, received_at, document) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(signature.id.as_str())
-    .bind(visit.as_str())
-    .bind(&kind)
-    .bind(i64::from(signature.document.version))
-    .bind(signature.document.sha256.as_str())
+    .bind(visit.id.as_str())
+    .bind(tag(&document.kind))
+    .bind(i64::from(document.version))
+    .bind(document.sha256.as_str())
     .bind(signature.consent_sha256.as_str())
     .bind(serde_json::to_string(signature).expect("signatures serialize"))
     .bind(format_utc(signature.signed_at))
     .bind(format_utc(Utc::now()))
+    .bind(&canonical)
     .execute(&mut *conn)
     .await?;
     batch.clock.bump("signature", signature.id.as_str());
-    batch.audit.record(actor, "signature.added", "signature", signature.id.as_str(), &json!({ "document": signature.document }));
+    batch.audit.record(actor, "signature.added", "signature", signature.id.as_str(), &json!({ "document": document }));
+    store_visit(conn, &visit, &fields).await?;
+    batch.clock.bump("visit", visit.id.as_str());
+    batch.audit.record(actor, "visit.advanced", "visit", visit.id.as_str(), &json!({ "from": from, "to": visit.state }));
     Ok(Applied::Done(None))
 }
