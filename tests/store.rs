@@ -189,15 +189,23 @@ async fn a_record_shows_the_servers_copy_again_once_its_last_waiting_change_is_a
     // Later pulls replace it as usual.
     store.put_records(&on_the_wire(&[pulled_advisor("a1", "Server 3", 6)]), Some(6)).await.unwrap();
     assert_eq!(name(store.clone()).await.as_deref(), Some("Server 3"));
+    // An applied change stays on screen (the older server copy never shows again) until the
+    // pull brings the server's result.
+    store.save("advisor", "a1", &json!({ "id": "a1", "name": "Local 3" }), change()).await.unwrap();
+    assert_eq!(store.acknowledge(&[(3, Outcome::Applied)]).await.unwrap(), 1);
+    assert_eq!(name(store.clone()).await.as_deref(), Some("Local 3"));
+    assert_eq!(store.versioned::<Value>("advisor", "a1").await.unwrap().unwrap().1, 6);
+    store.put_records(&on_the_wire(&[pulled_advisor("a1", "Server 4", 8)]), Some(8)).await.unwrap();
+    assert_eq!(name(store.clone()).await.as_deref(), Some("Server 4"));
 
     // A record made on this device has no server copy: refused, it goes; applied, it stays until
     // the pull brings the server's.
     store.save("visit", "new-1", &visit("made here"), change()).await.unwrap();
     store.save("visit", "new-2", &visit("made here"), change()).await.unwrap();
-    assert_eq!(store.acknowledge(&[(3, refused), (4, Outcome::Applied)]).await.unwrap(), 2);
+    assert_eq!(store.acknowledge(&[(4, refused), (5, Outcome::Applied)]).await.unwrap(), 2);
     assert_eq!(store.record::<Value>("visit", "new-1").await.unwrap(), None);
     assert_eq!(store.record::<Value>("visit", "new-2").await.unwrap(), Some(visit("made here")));
-    assert_eq!(store.rejected().await.unwrap().iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2, 3]);
+    assert_eq!(store.rejected().await.unwrap().iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2, 4]);
 }
 
 #[wasm_bindgen_test]

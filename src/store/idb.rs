@@ -12,13 +12,15 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DomException, IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode, IdbVersionChangeEvent};
 
 /// Bump with a new `if old < N` step in [`open`]; never change an earlier step.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 pub const RECORDS: &str = "records";
 pub const OUTBOX: &str = "outbox";
 pub const REJECTED: &str = "rejected";
 pub const BLOBS: &str = "blobs";
 pub const META: &str = "meta";
+/// Photos waiting to upload (and, once uploaded, marked so), by photo id; their bytes are in BLOBS.
+pub const PHOTOS: &str = "photos";
 
 pub async fn open(name: &str) -> Result<IdbDatabase, StoreError> {
     let factory = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()).ok_or(StoreError::Unavailable)?;
@@ -36,6 +38,9 @@ pub async fn open(name: &str) -> Result<IdbDatabase, StoreError> {
                 if let Some(meta) = request.transaction().and_then(|tx| tx.object_store(META).ok()) {
                     let _ = meta.put_with_key(&JsValue::from_str(&crate::random::uuid_v4()), &JsValue::from_str(super::meta::DEVICE));
                 }
+            }
+            if event.old_version() < 2.0 {
+                db.create_object_store(PHOTOS).expect("a new store in a version change");
             }
         }
     });

@@ -8,11 +8,13 @@ mod idb;
 mod locks;
 mod meta;
 mod outbox;
+mod photos;
 mod records;
 
 pub use locks::exclusive;
 pub use meta::Facts;
 pub use outbox::{Batch, Outcome, Rejected, Saved};
+pub use photos::PendingPhoto;
 
 use std::fmt;
 use std::rc::Rc;

@@ -3,9 +3,10 @@
 //! with its version. While a change this device made to the record waits in the outbox, the entry
 //! is `{json, seq, server, version}` instead: `json` is the device's own edit (shown), `seq` the
 //! seq of its latest change, and `server`/`version` the server's copy, which pulls keep updating
-//! beside it. When the server answers that latest change (applied or rejected), the entry shows
-//! the server's copy again (`Store::acknowledge`); the pull that follows an applied change brings
-//! its result. So a change the server refused never leaves the device's own copy in place.
+//! beside it. When the server answers that latest change (`Store::acknowledge`), a refused one
+//! gives way to the server's copy, so a change the server refused never stays in place; an
+//! applied one stays shown, as of the older version, until the pull that follows brings the
+//! server's result.
 //!
 //! Pulled records are stored as the server sent them, not parsed into `lane_domain::sync::Record`:
 //! the store needs only their type and id, and typed (de)serialisation of every record kind
@@ -23,10 +24,17 @@ use wasm_bindgen::{JsCast, JsValue};
 impl Store {
     /// The device's copy of one record.
     pub async fn record<T: DeserializeOwned>(&self, kind: &str, id: &str) -> Result<Option<T>, StoreError> {
+        Ok(self.versioned(kind, id).await?.map(|(record, _)| record))
+    }
+
+    /// The device's copy of one record, with the version of the server's copy it was made from (0
+    /// for a record made here): the `base` of an edit.
+    pub async fn versioned<T: DeserializeOwned>(&self, kind: &str, id: &str) -> Result<Option<(T, u64)>, StoreError> {
         let tx = idb::transaction(&self.db, &[RECORDS], false)?;
         let found = idb::wait(&idb::store(&tx, RECORDS)?.get(&record_key(kind, id)).map_err(idb::failed)?).await?;
+        let version = field(&found, "version").as_f64().map_or(0, |v| v as u64);
         match field(&found, "json").as_string() {
-            Some(json) => serde_json::from_str(&json).map(Some).map_err(encode_error),
+            Some(json) => serde_json::from_str(&json).map(|record| Some((record, version))).map_err(encode_error),
             None => Ok(None),
         }
     }
@@ -121,15 +129,17 @@ pub(super) fn local_entry(json: &str, seq: JsValue, before: &JsValue) -> JsValue
     object(&[("json", json.into()), ("seq", seq), ("server", server), ("version", version)])
 }
 
-/// What an entry shows once the server has answered its latest local change: the server's copy;
-/// without one (a record made on this device), the device's own copy if the change was applied
-/// (the next pull replaces it), else nothing.
+/// What an entry shows once the server has answered its latest local change. Applied: the
+/// device's own copy, which is what the server now holds, as of the server's version it was made
+/// from, so the pull that follows replaces it with the server's (showing the older server copy
+/// until then would take the edit back off the screen for a moment). Refused: the server's copy,
+/// or nothing for a record made on this device.
 pub(super) fn answered_entry(local: &JsValue, applied: bool) -> Option<JsValue> {
     let server = field(local, "server");
-    if !server.is_undefined() {
+    if applied {
+        Some(object(&[("json", field(local, "json")), ("version", field(local, "version"))]))
+    } else if !server.is_undefined() {
         Some(object(&[("json", server), ("version", field(local, "version"))]))
-    } else if applied {
-        Some(object(&[("json", field(local, "json"))]))
     } else {
         None
     }

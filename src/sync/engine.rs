@@ -105,6 +105,7 @@ pub fn provide_sync(connection: Connection) -> SyncEngine {
     #[cfg(feature = "bench")]
     crate::bench::keep(engine.clone());
     engine.start();
+    super::photos::provide(engine.clone(), connection);
     engine
 }
 

@@ -37,15 +37,33 @@ pub async fn fetch(method: &str, url: &str, token: Option<&str>, session: Option
     request(method, url, token, session, body.map(JsValue::from)).await
 }
 
-async fn request(method: &str, url: &str, token: Option<&str>, session: Option<&str>, body: Option<JsValue>) -> Result<String, TransportError> {
-    let network = |error: wasm_bindgen::JsValue| TransportError::Network(format!("{error:?}"));
-    let headers = Headers::new().map_err(network)?;
+/// `PUT` of an image's bytes (a photo), with the device's token and the advisor's session.
+pub async fn upload(url: &str, token: &str, session: Option<&str>, bytes: &[u8], media_type: &str) -> Result<String, TransportError> {
+    let headers = headers(Some(token), session).map_err(network)?;
+    headers.set("Content-Type", media_type).map_err(network)?;
+    let init = RequestInit::new();
+    init.set_method("PUT");
+    init.set_body(&js_sys::Uint8Array::from(bytes));
+    send(url, &init, &headers).await
+}
+
+fn network(error: JsValue) -> TransportError {
+    TransportError::Network(format!("{error:?}"))
+}
+
+fn headers(token: Option<&str>, session: Option<&str>) -> Result<Headers, JsValue> {
+    let headers = Headers::new()?;
     if let Some(token) = token {
-        headers.set("Authorization", &format!("Bearer {token}")).map_err(network)?;
+        headers.set("Authorization", &format!("Bearer {token}"))?;
     }
     if let Some(session) = session {
-        headers.set("lane-advisor-session", session).map_err(network)?;
+        headers.set("lane-advisor-session", session)?;
     }
+    Ok(headers)
+}
+
+async fn request(method: &str, url: &str, token: Option<&str>, session: Option<&str>, body: Option<JsValue>) -> Result<String, TransportError> {
+    let headers = headers(token, session).map_err(network)?;
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = body {
@@ -55,9 +73,13 @@ async fn request(method: &str, url: &str, token: Option<&str>, session: Option<&
         }
         init.set_body(&body);
     }
-    init.set_headers(&headers);
+    send(url, &init, &headers).await
+}
+
+async fn send(url: &str, init: &RequestInit, headers: &Headers) -> Result<String, TransportError> {
+    init.set_headers(headers);
     let window = web_sys::window().ok_or_else(|| TransportError::Network("no window".into()))?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(network)?.unchecked_into();
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, init)).await.map_err(network)?.unchecked_into();
     let text = JsFuture::from(response.text().map_err(network)?).await.map_err(network)?.as_string().unwrap_or_default();
     match response.status() {
         200..=299 => Ok(text),

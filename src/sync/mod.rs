@@ -1,14 +1,17 @@
 //! The sync engine: pushes the outbox and pulls server records, on start, when the network comes
 //! back, after each change and on a timer, backing off on failure. The transport is a trait so
 //! the engine runs in tests against a fake server. The JSON on the wire is `lane_domain::sync`'s.
+//! Photos go beside it, one request each (`photos.rs`).
 
 mod backoff;
 mod engine;
 mod http;
+mod photos;
 
 pub use backoff::backoff;
 pub use engine::{provide_sync, use_sync, Answer, SyncEngine, SyncError, SyncOptions};
-pub use http::{fetch, HttpTransport};
+pub use http::{fetch, upload, HttpTransport};
+pub use photos::{use_photo_uploads, PhotoUploads};
 
 use std::future::Future;
 use wasm_bindgen::JsValue;
