@@ -11,6 +11,8 @@ pub struct Connection {
     pub syncing: RwSignal<bool>,
     /// Changes saved on this device that the server has not acknowledged yet.
     pub pending: RwSignal<u32>,
+    /// Photos kept on this device that the server does not have yet.
+    pub photos_waiting: RwSignal<u32>,
     /// When the last sync completed, in milliseconds since the epoch.
     pub last_sync: RwSignal<Option<f64>>,
     pub problem: RwSignal<Option<SyncProblem>>,
@@ -38,6 +40,7 @@ pub fn provide_connection() -> Connection {
         online,
         syncing: RwSignal::new(false),
         pending: RwSignal::new(0),
+        photos_waiting: RwSignal::new(0),
         last_sync: RwSignal::new(None),
         problem: RwSignal::new(None),
     };
@@ -56,7 +59,7 @@ impl Connection {
     }
 }
 
-/// Online / offline / syncing, how many changes wait, when the last sync was, and what stops
+/// Online / offline / syncing, how many changes (and photos) wait, when the last sync was, and what stops
 /// saving or syncing, as a polite live region.
 #[component]
 pub fn ConnectionIndicator() -> impl IntoView {
@@ -72,6 +75,11 @@ pub fn ConnectionIndicator() -> impl IntoView {
         1 => i18n.t(Msg::ConnectionWaitingOne).to_owned(),
         count => i18n.t_with(Msg::ConnectionWaiting, &[("count", &count.to_string())]),
     });
+    let photos = move || match connection.photos_waiting.get() {
+        0 => None,
+        1 => Some(i18n.t(Msg::PhotoWaitingOne).to_owned()),
+        count => Some(i18n.t_with(Msg::PhotoWaiting, &[("count", &count.to_string())])),
+    };
     let last_sync = move || connection.last_sync.get().map(|at| i18n.t_with(Msg::ConnectionLastSync, &[("time", &clock_time(at))]));
     let problem = move || {
         connection.problem.get().map(|problem| match problem {
@@ -94,6 +102,7 @@ pub fn ConnectionIndicator() -> impl IntoView {
             <span class="connection-dot" aria-hidden="true"></span>
             <span>{Signal::derive(move || i18n.t(state().1))}</span>
             <span class="connection-waiting">{waiting}</span>
+            {move || photos().map(|text| view! { <span class="connection-photos">{text}</span> })}
             {move || last_sync().map(|text| view! { <span class="connection-last">{text}</span> })}
             {move || problem().map(|text| view! { <span class="connection-problem">{text}</span> })}
         </div>

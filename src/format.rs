@@ -56,10 +56,18 @@ pub fn local_day(offset: u32) -> (String, f64) {
     (format!("{:04}-{:02}-{:02}", day.get_full_year(), day.get_month() + 1, day.get_date()), day.get_time())
 }
 
-/// "¥480", "₩48,000": whole amounts without decimals, and the local symbol ("¥", not "CN¥").
+/// "38,120": a whole number grouped as the language groups digits.
+pub fn number(value: u32, language: Language) -> String {
+    formatted(js_sys::Intl::NumberFormat::new(&locales(language), &js_sys::Object::new()).format(), &JsValue::from(value))
+}
+
+/// "¥480", "¥35.50", "₩48,000": whole amounts without decimals, others with all of the
+/// currency's, and the local symbol ("¥", not "CN¥").
 pub fn money(minor: f64, currency: &str, language: Language) -> String {
     let digits = lane_domain::money::Currency::from_code(currency).map_or(2, |c| c.minor_digits());
-    let amount = JsValue::from_f64(minor / 10f64.powi(digits as i32));
-    let fields = [("style", "currency".into()), ("currency", currency.into()), ("currencyDisplay", "narrowSymbol".into()), ("minimumFractionDigits", 0.into())];
+    let scale = 10f64.powi(digits as i32);
+    let shown = if minor % scale == 0.0 { 0 } else { digits };
+    let amount = JsValue::from_f64(minor / scale);
+    let fields = [("style", "currency".into()), ("currency", currency.into()), ("currencyDisplay", "narrowSymbol".into()), ("minimumFractionDigits", shown.into())];
     formatted(js_sys::Intl::NumberFormat::new(&locales(language), &options(&fields)).format(), &amount)
 }

@@ -51,6 +51,7 @@ pub fn AdvisorLayout(children: Children) -> impl IntoView {
                 <RejectedChanges />
                 {children()}
             </main>
+            <crate::advisor::lock::TabletLock />
         </div>
     }
 }

@@ -2,7 +2,8 @@
 //! that opens the visit, and the key tag screen.
 
 use super::fields::text;
-use super::frame::{SaveFailure, Step};
+use super::frame::Step;
+use crate::save_failure::SaveFailure;
 use crate::connection::use_connection;
 use crate::i18n::{use_i18n, Msg};
 use crate::random;

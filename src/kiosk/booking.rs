@@ -5,7 +5,8 @@
 use super::draft::Draft;
 use crate::format;
 use super::fields::text;
-use super::frame::{Flow, KioskScreen, SaveFailure, Step};
+use super::frame::{Flow, KioskScreen, Step};
+use crate::save_failure::SaveFailure;
 use super::steps::{service_names, use_catalogue, Detail, DetailStep, TimeChoice};
 use crate::connection::use_connection;
 use crate::i18n::{use_i18n, Msg};

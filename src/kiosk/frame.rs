@@ -5,7 +5,6 @@ use super::fields::text;
 use super::idle::IdleReset;
 use crate::i18n::{use_i18n, Msg};
 use crate::layout::KioskLayout;
-use crate::store::StoreError;
 use crate::pages::DeviceGate;
 use lane_domain::device::DeviceKind;
 use leptos::prelude::*;
@@ -55,19 +54,6 @@ pub fn Step(
             </div>
         </section>
     }
-}
-
-/// Why the kiosk could not save the customer's booking or check-in, in their language.
-#[component]
-pub fn SaveFailure(#[prop(into)] failure: Signal<Option<StoreError>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let why = text(move || match failure.get() {
-        None => String::new(),
-        Some(StoreError::Full) => i18n.t(Msg::ConnectionStorageFull).to_owned(),
-        Some(StoreError::Unavailable | StoreError::Blocked | StoreError::Closed) => i18n.t(Msg::ConnectionStorageUnavailable).to_owned(),
-        Some(StoreError::Failed(detail)) => i18n.t_with(Msg::KioskSaveFailed, &[("message", &detail)]),
-    });
-    view! { <p class="error" role="alert">{why}</p> }
 }
 
 /// Where a flow is among its `total` stages, and the moves between them: Back from the first

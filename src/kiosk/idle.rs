@@ -3,8 +3,7 @@
 //! everything the customer typed, are disposed with it.
 
 use crate::i18n::{use_i18n, Msg};
-use gloo_storage::{LocalStorage, Storage};
-use leptos::ev;
+use crate::inactivity;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use std::time::Duration;
@@ -13,48 +12,30 @@ use std::time::Duration;
 const IDLE_SETTING: &str = "lane.kiosk.idle_seconds";
 const IDLE_DEFAULT: u32 = 60;
 
-fn limit() -> u32 {
-    LocalStorage::get::<u32>(IDLE_SETTING).ok().filter(|s| *s >= 2).unwrap_or(IDLE_DEFAULT)
-}
-
 #[component]
 pub fn IdleReset() -> impl IntoView {
     let i18n = use_i18n();
-    let limit = limit();
+    let limit = inactivity::seconds_setting(IDLE_SETTING, IDLE_DEFAULT);
     // The countdown shows for the last quarter, at most 15 seconds.
     let warn_from = limit - (limit / 4).clamp(1, 15);
-    let last = StoredValue::new(js_sys::Date::now());
     let left = RwSignal::new(None::<u32>);
-    let touched = move || {
-        last.set_value(js_sys::Date::now());
-        left.set(None);
-    };
-    let listeners = [
-        window_event_listener(ev::pointerdown, move |_| touched()),
-        window_event_listener(ev::keydown, move |_| touched()),
-        window_event_listener(ev::input, move |_| touched()),
-    ];
     let navigate = use_navigate();
-    let timer = set_interval_with_handle(
-        move || {
-            let idle = ((js_sys::Date::now() - last.get_value()) / 1000.0) as u32;
+    let idle = inactivity::watch(
+        Duration::from_millis(250),
+        move || left.set(None),
+        move |idle| {
+            let idle = idle.seconds() as u32;
             if idle >= limit {
                 navigate("/kiosk", Default::default());
             } else if idle >= warn_from && left.get_untracked() != Some(limit - idle) {
                 left.set(Some(limit - idle));
             }
         },
-        Duration::from_millis(250),
-    )
-    .ok();
-    on_cleanup(move || {
-        for listener in listeners {
-            listener.remove();
-        }
-        if let Some(timer) = timer {
-            timer.clear();
-        }
-    });
+    );
+    let touched = move || {
+        idle.restart();
+        left.set(None);
+    };
     // The dialog is drawn once when it opens; only its count changes after that.
     let showing = Memo::new(move |_| left.with(Option::is_some));
     let count = Signal::derive(move || i18n.t_with(Msg::KioskIdleBody, &[("seconds", &left.get().unwrap_or_default().to_string())]));

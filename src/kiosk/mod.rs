@@ -12,13 +12,14 @@ mod arrival;
 mod booking;
 mod check_in;
 mod draft;
-mod fields;
 mod frame;
 mod idle;
-mod keypad;
 mod start;
 mod steps;
 mod walk_in;
+
+// Shared with the advisor's tablet; the kiosk's modules reach them as `super::…`.
+use crate::{fields, keypad};
 
 pub use booking::KioskBook;
 pub use check_in::KioskCheckIn;

@@ -26,9 +26,10 @@ pub fn AdvisorStart() -> impl IntoView {
     view! {
         <section>
             <h1>{i18n.msg(Msg::AdvisorTitle)}</h1>
-            <p class="signed-in">{Signal::derive(move || i18n.t_with(Msg::AdvisorSignedIn, &[("name", &name())]))}</p>
+            <p class="signed-in">{Signal::derive(move || i18n.t_with(Msg::AdvisorSignedIn, &[("name", &name())]))}" "<crate::advisor::lock::SignOutButton /></p>
             <p>{i18n.msg(Msg::AdvisorIntro)}</p>
             <super::kiosk_follow_ups::KioskFollowUps />
+            <crate::advisor::Board />
         </section>
     }
 }

@@ -1,8 +1,9 @@
 //! An on-screen keypad for what a kiosk's customers type most: plates (Latin letters and digits,
 //! the province character of a Chinese plate, the Hangul syllable of a Korean one), confirmation
-//! codes and phone digits. It types into a field's signal; the OS keyboard stays closed.
+//! codes and phone digits; and on the tablet, odometer readings and key tags. It types into a
+//! field's signal; the OS keyboard stays closed.
 
-use super::fields::{aria, text};
+use crate::fields::{aria, text};
 use crate::i18n::{use_i18n, Msg};
 use leptos::prelude::*;
 
@@ -25,6 +26,9 @@ pub const PLATE: &[Keys] = &[
 ];
 
 pub const DIGITS: &[Keys] = &[Keys { name: Msg::KioskKeypadLatin, chars: "1234567890" }];
+
+/// A key tag's characters (`lane_domain::walkaround::KeyTag`).
+pub const KEY_TAG: &[Keys] = &[LATIN];
 
 /// Types into `value`, at most `max` characters. `field` names the field for screen readers.
 #[component]

@@ -1,7 +1,7 @@
 //! Labelled inputs with their error below (`aria-invalid`, `aria-describedby`), so a person and a
 //! screen reader both learn what to fix.
 
-use super::keypad::{Keypad, Keys};
+use crate::keypad::{Keypad, Keys};
 use crate::i18n::{use_i18n, Msg};
 use leptos::prelude::*;
 
