@@ -1,0 +1,314 @@
+// The advisor's tablet at drop-off, at tablet sizes: a kiosk check-in appears on the board, the
+// advisor writes the inquiry, walks around the car (two damage marks, one with a photo), takes
+// the readings and the belongings, builds the order, and the customer signs with pointer strokes.
+// The server then holds a signature that verifies against the order, and stops verifying when one
+// byte of the stored order changes. The same flow done with the network cut and the page reloaded
+// midway arrives once when the network is back. Bad input is refused on screen.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { after, before, describe, test } from "node:test";
+import { api, axeViolations, enrolDevice, launchBrowser, newPage, pullRecords, pushChanges, setUpTablet, smallTargets, startServer, typePin, waitForOfflineReady } from "./support.mjs";
+
+let server;
+let browser;
+let reader;
+
+before(async () => {
+  server = await startServer({ admin: true });
+  browser = await launchBrowser();
+  // A second tablet's token, to read what the server holds as tablets see it.
+  reader = await enrolDevice(server, "tablet", "Reader");
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const SHANGHAI = { timezoneId: "Asia/Shanghai", bypassCSP: true };
+const sql = (query) => execFileSync("sqlite3", [server.dbPath, query], { encoding: "utf8" }).trim();
+
+/** Checks the customer with booking `code` in at a kiosk, as the lobby does; returns the visit's id. */
+async function kioskCheckIn(code, concerns) {
+  const kiosk = await enrolDevice(server, "kiosk", `Lobby ${code}`);
+  const { booking } = await api(server, "POST", "/api/kiosk/lookup", { token: kiosk.token, body: { by: "code", code } });
+  const visit = crypto.randomUUID();
+  const [result] = await pushChanges(server, kiosk, [{ type: "check_in", visit, arrival: { booked: booking.appointment }, transport: "wait", concerns, key_tag: code }]);
+  assert.equal(result.outcome, "applied", JSON.stringify(result));
+  return visit;
+}
+
+async function signIn(page) {
+  await setUpTablet(server, page, `Tablet ${crypto.randomUUID().slice(0, 4)}`);
+  await page.getByRole("button", { name: "Li Na" }).click();
+  await typePin(page, "1111");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { level: 1, name: "Service advisor" }).waitFor();
+}
+
+/** Every tap the advisor makes, counted by purpose. */
+function tapper(page) {
+  const counts = {};
+  const tap = async (what, locator) => {
+    counts[what] = (counts[what] ?? 0) + 1;
+    await locator.click();
+  };
+  return { counts, tap, page };
+}
+
+/** A signature: three strokes of pointer moves across the pad. */
+async function sign(page) {
+  const pad = page.getByRole("group", { name: "Customer's signature" }).getByRole("img", { name: "Sign here with a finger or a pen" });
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  for (const [from, to] of [[0.1, 0.4], [0.45, 0.7], [0.75, 0.9]]) {
+    await page.mouse.move(box.x + box.width * from, box.y + box.height * 0.6);
+    await page.mouse.down();
+    for (let i = 0; i <= 20; i++) {
+      const x = from + ((to - from) * i) / 20;
+      await page.mouse.move(box.x + box.width * x, box.y + box.height * (0.6 - 0.3 * Math.sin(i / 3)), { steps: 2 });
+    }
+    await page.mouse.up();
+  }
+}
+
+/** A small JPEG made by the browser, as the camera would give. */
+async function photoFile(page) {
+  const base64 = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(640, 480);
+    const g = canvas.getContext("2d");
+    g.fillStyle = "#7a8b99";
+    g.fillRect(0, 0, 640, 480);
+    g.fillStyle = "#d33";
+    g.fillRect(200, 150, 240, 60);
+    const blob = await canvas.convertToBlob({ type: "image/jpeg", quality: 0.9 });
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    return btoa(String.fromCharCode(...bytes));
+  });
+  return { name: "scratch.jpg", mimeType: "image/jpeg", buffer: Buffer.from(base64, "base64") };
+}
+
+/** The customers of the tests: their booking, what the kiosk shows, and a reading above their car's last. */
+const WANG = { code: "K7M4QX", name: "王芳", heading: "王芳 · 沪A12345", odometer: "38520", review: "您的维修委托书", sign: "签署委托书", empty: "签名为空或太小", basis: null, priced: "按项目：每项分别计价", pricing: "by_item", warranty: /^质量保证：.*3个月或5,000公里/ };
+const CARTER = { code: "W3JF6L", name: "James Carter", heading: "James Carter · 沪C24680", odometer: "54420", review: "Your repair order", sign: "Sign the order", empty: "The signature is empty or too small", basis: /By symptom/, priced: "by symptom: one price for curing what you reported", pricing: "by_symptom", warranty: /^Warranty: .*3 months or 5,000 km/ };
+
+/** The drop-off steps from the opened visit to the customer's review, for both tests. */
+async function dropOff(page, { tap }, customer, { reloadMidway = false } = {}) {
+  await tap("step", page.getByRole("tab", { name: "Inquiry" }));
+  await tap("inquiry", page.getByRole("group", { name: "When" }).getByRole("button", { name: "when braking" }));
+  await page.getByLabel("Advisor's first diagnosis").fill("Front pads worn, check discs");
+  await page.getByLabel("Advisor's first diagnosis").blur();
+
+  await tap("step", page.getByRole("tab", { name: "Walk-around" }));
+  const views = page.getByRole("group", { name: "Views of the car" });
+  await tap("view", views.getByRole("button", { name: /Left side/ }));
+  await tap("mark", page.getByRole("button", { name: "Left front door", exact: true }));
+  await tap("mark", page.getByRole("button", { name: "Scratch", exact: true }));
+  await tap("mark", page.getByRole("button", { name: "Minor", exact: true }));
+  await page.locator('input[type="file"]').setInputFiles(await photoFile(page));
+  await page.getByText("Photo saved on this tablet.").waitFor();
+  await tap("close", page.getByRole("button", { name: "Done", exact: true }));
+  await tap("view", views.getByRole("button", { name: /Front/ }));
+  await tap("mark", page.getByRole("button", { name: "Front bumper", exact: true }));
+  await tap("mark", page.getByRole("button", { name: "Dent", exact: true }));
+  await tap("mark", page.getByRole("button", { name: "Moderate", exact: true }));
+  await tap("close", page.getByRole("button", { name: "Done", exact: true }));
+  await tap("walkaround", page.getByRole("button", { name: "All OK" }));
+
+  if (reloadMidway) {
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: customer.heading }).waitFor();
+    await page.getByRole("tab", { name: "Walk-around" }).click();
+    await page.getByRole("button", { name: "2. Front bumper: Dent, Moderate" }).waitFor();
+  }
+
+  await tap("step", page.getByRole("tab", { name: "Odometer and fuel" }));
+  const keypad = page.getByRole("group", { name: "Keypad for Odometer" });
+  for (const digit of customer.odometer) await tap("typing", keypad.getByRole("button", { name: digit, exact: true }));
+  await tap("readings", page.getByRole("radio", { name: "4/8" }));
+  await tap("readings", page.getByRole("button", { name: "Save readings" }));
+  await page.getByText("Readings saved.").waitFor();
+
+  await tap("step", page.getByRole("tab", { name: "Belongings and key" }));
+  await tap("belongings", page.getByRole("group", { name: "Common items" }).getByRole("button", { name: "Child seat" }));
+  await tap("belongings", page.getByLabel("Customer reminded to take valuables"));
+
+  await tap("step", page.getByRole("tab", { name: "Repair order" }));
+  await tap("order", page.getByRole("button", { name: /Add the booked services/ }));
+  await page.getByText(/Total:/).waitFor();
+  if (customer.basis) {
+    const basis = page.getByRole("list", { name: "Pricing basis" }).getByRole("button", { name: customer.basis });
+    await tap("order", basis);
+    await page.waitForFunction((el) => el.getAttribute("aria-pressed") === "true", await basis.elementHandle());
+  }
+
+  await tap("step", page.getByRole("tab", { name: "Customer signs" }));
+  await tap("review", page.getByRole("button", { name: "Walk-around done: show the customer" }));
+  // The customer reads the order in their own language: its pricing basis and the warranty terms too.
+  await page.getByRole("heading", { name: customer.review }).waitFor();
+  await page.getByText(customer.priced).waitFor();
+  await page.getByText(customer.warranty).waitFor();
+}
+
+/** The signature of `visit` once it reached the server, as a tablet pulls it. */
+async function serverSignature(visit) {
+  for (const deadline = Date.now() + 30_000; ; ) {
+    const records = await pullRecords(server, reader.token);
+    const signature = records.find((r) => r.type === "signature" && r.document.visit === visit);
+    if (signature) return signature;
+    assert.ok(Date.now() < deadline, "the signature never reached the server");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe("tablet drop-off", () => {
+  test("a kiosk check-in is received, walked around, written up and signed; the server verifies the signature", async () => {
+    const visit = await kioskCheckIn(WANG.code, "刹车有异响");
+    const { page } = await newPage(browser, { ...SHANGHAI, viewport: { width: 1024, height: 768 } });
+    await signIn(page);
+    const taps = tapper(page);
+
+    // The board: the kiosk's check-in waits, with the one-minute rule.
+    const row = page.getByRole("link", { name: /王芳/ });
+    await row.waitFor();
+    await page.getByText(/Waiting \d+ min — attend within 1 minute/).waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(await smallTargets(page), []);
+    await page.getByLabel("Search by plate, name or code").fill("沪A1");
+    await row.waitFor();
+    await page.getByLabel("Search by plate, name or code").fill("nobody");
+    await row.waitFor({ state: "hidden" });
+    await page.getByLabel("Search by plate, name or code").fill("");
+    await taps.tap("open", row);
+    await page.getByRole("heading", { level: 1, name: WANG.heading }).waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+
+    await dropOff(page, taps, WANG);
+    assert.deepEqual(await axeViolations(page), []);
+
+    // An empty pad is refused.
+    await page.getByRole("button", { name: WANG.sign }).click();
+    await page.getByRole("alert").filter({ hasText: WANG.empty }).waitFor();
+    await sign(page);
+    await taps.tap("sign", page.getByRole("button", { name: WANG.sign }));
+    await page.getByRole("status").filter({ hasText: "The customer signed this order." }).waitFor();
+
+    // On the server: the signature verifies against the order it covers.
+    const signature = await serverSignature(visit);
+    const verification = () => api(server, "GET", `/api/signatures/${signature.id}/verification`, { token: reader.token });
+    assert.deepEqual(await verification(), { signature: signature.id, holds: true, problem: null, message: null });
+    assert.equal(sql(`SELECT state FROM visits WHERE id = '${visit}'`), "written_up_and_signed");
+    const stored = JSON.parse(sql(`SELECT body FROM visits WHERE id = '${visit}'`));
+    assert.equal(stored.walkaround.marks.length, 2);
+    assert.equal(stored.walkaround.marks[0].photos.length, 1);
+    assert.equal(stored.drop_off.odometer.value, 38520);
+    assert.deepEqual(stored.belongings, { items: ["Child seat"], valuables_reminder_confirmed: true });
+    assert.match(stored.concerns, /刹车有异响\n.*when braking/s);
+    assert.equal(stored.diagnosis, "Front pads worn, check discs");
+    assert.equal(stored.pricing_basis, WANG.pricing);
+    // The warranty terms shown are bound to the signature with the consent text.
+    assert.match(signature.consent_text, WANG.warranty);
+    assert.deepEqual(page.errors, []);
+
+    // One changed byte of the stored order, and it no longer verifies.
+    const document = sql(`SELECT document FROM signatures WHERE id = '${signature.id}'`);
+    const tampered = document.replace('"value":38520', '"value":38521');
+    assert.notEqual(tampered, document);
+    sql(`UPDATE signatures SET document = '${tampered.replaceAll("'", "''")}' WHERE id = '${signature.id}'`);
+    assert.equal((await verification()).holds, false);
+    assert.equal((await verification()).problem, "document_changed");
+
+    // Frozen: the visit shows the signed order only, and prints it.
+    assert.equal(await page.getByRole("tab", { name: "Walk-around" }).count(), 0);
+    await page.getByRole("link", { name: "Print the order" }).click();
+    await page.getByText("客户联").waitFor();
+    await page.getByText("存档联").waitFor();
+    assert.equal(await page.locator(".printed-order svg").count(), 2);
+    assert.deepEqual(await axeViolations(page), []);
+    console.log(`drop-off taps: ${JSON.stringify(taps.counts)}`);
+  });
+
+  test("done with the network cut and the page reloaded midway, everything arrives once when it is back", async () => {
+    const visit = await kioskCheckIn(CARTER.code, "Steering wheel shakes above 100 km/h");
+    const { context, page } = await newPage(browser, { ...SHANGHAI, viewport: { width: 768, height: 1024 } });
+    await signIn(page);
+    await waitForOfflineReady(page);
+    const row = page.getByRole("link", { name: /James Carter/ });
+    await row.waitFor();
+    const applied = Number(sql("SELECT COUNT(*) FROM applied_mutations"));
+
+    await context.setOffline(true);
+    await row.click();
+    await page.getByRole("heading", { level: 1, name: CARTER.heading }).waitFor();
+    await dropOff(page, tapper(page), CARTER, { reloadMidway: true });
+    assert.deepEqual(await smallTargets(page), []);
+    await sign(page);
+    await page.getByRole("button", { name: CARTER.sign }).click();
+    await page.getByRole("status").filter({ hasText: "The customer signed this order." }).waitFor();
+    // Nothing has reached the server, and the tablet says what waits.
+    assert.equal(sql(`SELECT state FROM visits WHERE id = '${visit}'`), "checked_in");
+    await page.getByRole("status", { name: "Connection" }).filter({ hasText: /waiting/i }).waitFor();
+
+    await context.setOffline(false);
+    const signature = await serverSignature(visit);
+    assert.equal((await api(server, "GET", `/api/signatures/${signature.id}/verification`, { token: reader.token })).holds, true);
+    for (const deadline = Date.now() + 30_000; Number(sql(`SELECT COUNT(*) FROM photos WHERE visit_id = '${visit}'`)) < 1; ) {
+      assert.ok(Date.now() < deadline, "the photo never reached the server");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await page.getByRole("status", { name: "Connection" }).filter({ hasText: "All changes saved to the server" }).waitFor();
+    // Each change arrived once: the outbox's changes, each applied a single time.
+    const stored = JSON.parse(sql(`SELECT body FROM visits WHERE id = '${visit}'`));
+    assert.equal(stored.walkaround.marks.length, 2);
+    assert.equal(stored.state, "written_up_and_signed");
+    assert.equal(stored.pricing_basis, CARTER.pricing);
+    assert.equal(Number(sql(`SELECT COUNT(*) FROM signatures WHERE visit_id = '${visit}'`)), 1);
+    assert.equal(Number(sql(`SELECT COUNT(*) FROM photos WHERE visit_id = '${visit}'`)), 1);
+    const changes = Number(sql("SELECT COUNT(*) FROM applied_mutations")) - applied;
+    assert.equal(Number(sql(`SELECT COUNT(DISTINCT mutation_id) FROM applied_mutations`)), Number(sql("SELECT COUNT(*) FROM applied_mutations")));
+    assert.ok(changes >= 8, `${changes} changes arrived`);
+  });
+
+  test("bad input is refused with a clear message and saves nothing", async () => {
+    const visit = await kioskCheckIn("T9HC3V", "刹车时有尖锐的响声");
+    const { page } = await newPage(browser, { ...SHANGHAI, viewport: { width: 1024, height: 768 } });
+    await signIn(page);
+    await page.getByRole("link", { name: /陈杰/ }).click();
+    await page.getByRole("heading", { level: 1, name: /陈杰/ }).waitFor();
+
+    // An odometer below the car's last reading (87,950) needs a reason before it saves.
+    await page.getByRole("tab", { name: "Odometer and fuel" }).click();
+    const keypad = page.getByRole("group", { name: "Keypad for Odometer" });
+    for (const digit of "80000") await keypad.getByRole("button", { name: digit, exact: true }).click();
+    await page.getByRole("radio", { name: "2/8" }).click();
+    await page.getByRole("button", { name: "Save readings" }).click();
+    await page.getByRole("alert").filter({ hasText: "this car last showed" }).first().waitFor();
+    assert.equal(await page.getByText("Readings saved.").count(), 0);
+
+    // Without readings, and then without a job line, the customer is not offered the order to sign.
+    await page.getByRole("tab", { name: "Customer signs" }).click();
+    await page.getByRole("button", { name: "Walk-around done: show the customer" }).click();
+    await page.getByRole("alert").filter({ hasText: "Record the odometer and fuel before the customer signs." }).waitFor();
+    assert.equal(await page.getByRole("button", { name: "签署委托书" }).count(), 0);
+    await page.getByRole("tab", { name: "Odometer and fuel" }).click();
+    // The refused reading was never saved: the form starts from the saved readings (none).
+    assert.equal(await page.getByRole("textbox", { name: "Odometer" }).inputValue(), "");
+    for (const digit of "88000") await keypad.getByRole("button", { name: digit, exact: true }).click();
+    await page.getByRole("radio", { name: "2/8" }).click();
+    await page.getByRole("button", { name: "Save readings" }).click();
+    await page.getByText("Readings saved.").waitFor();
+    await page.getByRole("tab", { name: "Customer signs" }).click();
+    await page.getByRole("alert").filter({ hasText: "Add at least one job line to the order before the customer signs." }).waitFor();
+    assert.equal(await page.getByRole("button", { name: "签署委托书" }).count(), 0);
+    assert.equal(Number(sql(`SELECT COUNT(*) FROM signatures WHERE visit_id = '${visit}'`)), 0);
+
+    // A fuel reading off the gauge, sent by a device, is a JSON problem and changes nothing.
+    const device = await enrolDevice(server, "tablet", "Bad device");
+    const session = (await api(server, "POST", "/api/advisors/sign-in", { token: device.token, body: { advisor: "adv-1", pin: "1111" } })).token;
+    const before = sql(`SELECT body FROM visits WHERE id = '${visit}'`);
+    const bad = { type: "edit_visit", visit, base: 0, edit: { field: "drop_off_readings", value: { odometer: { value: 90000, unit: "km" }, fuel: 9, correction_reason: null } } };
+    await assert.rejects(pushChanges(server, device, [bad], session), /400 .*"The request is malformed: .*The fuel gauge reads from 0 to 8 eighths; 9 is not on it/);
+    assert.equal(sql(`SELECT body FROM visits WHERE id = '${visit}'`), before);
+    assert.deepEqual(page.errors, []);
+  });
+});
