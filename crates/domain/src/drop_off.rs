@@ -229,6 +229,7 @@ mod tests {
             transport: Transport::Wait,
             concerns: Concerns::parse("Squeak when braking").unwrap(),
             key_tag: None,
+            parties: None,
         };
         let parties = crate::visit::Parties { customer: customer().id, vehicle: vehicle().id, advisor: None };
         let mut visit = Visit::check_in(&check_in, None, parties, at());

@@ -6,7 +6,7 @@
 use crate::appointment::{BookingRequest, Concerns, Transport};
 use crate::catalogue::{Advisor, ServiceType};
 use crate::customer::Customer;
-use crate::ids::{AdvisorId, AppointmentId, DeviceId, MutationId, ServiceTypeId, VisitId};
+use crate::ids::{AdvisorId, AppointmentId, CustomerId, DeviceId, MutationId, ServiceTypeId, VehicleId, VisitId};
 use crate::signature::Signature;
 use crate::vehicle::Vehicle;
 use crate::visit::{Visit, VisitEdit, VisitField, VisitState};
@@ -69,6 +69,21 @@ pub struct CheckIn {
     pub transport: Transport,
     pub concerns: Concerns,
     pub key_tag: Option<KeyTag>,
+    /// A walk-in registered on a tablet: the ids the tablet's visit file uses for the customer
+    /// and the vehicle, so it works before the server answers. The server keeps a customer it
+    /// finds by phone (and their vehicle by plate) under their own ids, and gives these ids to
+    /// the records it creates. Ignored for a booked arrival.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parties: Option<ProposedParties>,
+}
+
+/// See [`CheckIn::parties`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProposedParties {
+    pub customer: CustomerId,
+    pub vehicle: VehicleId,
 }
 
 /// A customer arrives with a booking, or without one.

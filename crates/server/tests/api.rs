@@ -15,14 +15,14 @@ use common::{app_on, body_bytes, postgres_url, TestApp};
 use lane_domain::appointment::{BookingRequest, Concerns, ConfirmationCode, Transport};
 use lane_domain::customer::Customer;
 use lane_domain::drop_off::DropOffOrder;
-use lane_domain::ids::{AppointmentId, DeviceId, JobLineId, MutationId, ServiceTypeId, SignatureId, VisitId};
+use lane_domain::ids::{AppointmentId, CustomerId, DeviceId, JobLineId, MutationId, ServiceTypeId, SignatureId, VehicleId, VisitId};
 use lane_domain::jobs::{Estimate, JobItem, JobLine};
 use lane_domain::readings::{DistanceUnit, DropOffReadings, FuelEighths, Odometer};
 use lane_domain::signature::{DocumentKind, Draft, Point, Signer, SignerRole, Stroke, Strokes};
 use lane_domain::vehicle::Vehicle;
 use lane_domain::walkaround::Belongings;
 use lane_domain::{Currency, Money};
-use lane_domain::sync::{Arrival, Change, CheckIn, Mutation};
+use lane_domain::sync::{Arrival, Change, CheckIn, Mutation, ProposedParties};
 use lane_domain::visit::{Visit, VisitEdit, VisitState};
 use lane_domain::Language;
 use serde_json::{json, Value};
@@ -66,6 +66,7 @@ on_both_databases!(
     a_signed_order_is_checked_frozen_and_verifiable,
     a_full_slot_refuses_the_next_booking,
     check_ins_say_who_comes_and_walk_ins_go_to_the_least_busy_advisor,
+    a_walk_in_registered_on_a_tablet_keeps_its_ids_and_its_advisor,
     a_kiosks_refused_change_is_kept_for_staff,
     concurrent_pushes_never_overbook_a_slot_nor_apply_a_mutation_twice,
     the_last_edit_wins_and_the_overwritten_device_is_told,
@@ -381,6 +382,7 @@ fn check_in(visit: &str, appointment: &str) -> Change {
         transport: Transport::Wait,
         concerns: Concerns::parse("Service due").unwrap(),
         key_tag: None,
+        parties: None,
     })
 }
 
@@ -1304,6 +1306,7 @@ async fn check_ins_say_who_comes_and_walk_ins_go_to_the_least_busy_advisor(lane:
             transport: Transport::Wait,
             concerns: Concerns::parse("Warning light").unwrap(),
             key_tag: None,
+            parties: None,
         })
     };
     let receipt = |advisor: Value, name: Value| json!({ "type": "checked_in", "advisor": advisor, "advisor_name": name });
@@ -1352,6 +1355,42 @@ async fn check_ins_say_who_comes_and_walk_ins_go_to_the_least_busy_advisor(lane:
     assert_eq!(advisor_of("visit-w1"), "adv-3");
     assert_eq!(advisor_of("visit-w3"), "adv-2");
     assert_eq!(advisor_of("visit-w4"), Value::Null);
+}
+
+async fn a_walk_in_registered_on_a_tablet_keeps_its_ids_and_its_advisor(lane: Lane) {
+    // adv-4 signs in on the tablet; the least busy advisor today would be adv-1.
+    let tablet = tablet_for(&lane, "adv-4", "4444").await;
+    let walk_in = |visit: &str, request: BookingRequest, customer: &str, vehicle: &str| {
+        Change::CheckIn(CheckIn {
+            visit: VisitId::parse(visit).unwrap(),
+            arrival: Arrival::WalkIn(Box::new(request)),
+            transport: Transport::DropOff,
+            concerns: Concerns::parse("Rattle at the back").unwrap(),
+            key_tag: None,
+            parties: Some(ProposedParties { customer: CustomerId::parse(customer).unwrap(), vehicle: VehicleId::parse(vehicle).unwrap() }),
+        })
+    };
+    let now = Utc::now();
+    let first = walk_in("visit-t1", booking(now, 41), "cust-new-41", "veh-new-41");
+    push_all(&lane, &tablet, &[mutation(&tablet, 1, first)]).await.iter().for_each(assert_applied);
+    assert_eq!(lane.scalar("SELECT advisor_id FROM visits WHERE id = 'visit-t1'").await, "adv-4");
+    assert_eq!(lane.scalar("SELECT customer_id FROM visits WHERE id = 'visit-t1'").await, "cust-new-41");
+    assert_eq!(lane.scalar("SELECT vehicle_id FROM visits WHERE id = 'visit-t1'").await, "veh-new-41");
+    assert_eq!(lane.scalar("SELECT phone FROM customers WHERE id = 'cust-new-41'").await, "13900000041");
+
+    // The same customer again, from a tablet that did not know them, with another car: the
+    // customer keeps their file; the car's proposed id is taken by another record, so it gets
+    // a fresh one.
+    let mut again = booking(now, 41);
+    again.plate = "沪G77777".into();
+    let second = walk_in("visit-t2", again, "cust-other", "veh-new-41");
+    push_all(&lane, &tablet, &[mutation(&tablet, 2, second)]).await.iter().for_each(assert_applied);
+    assert_eq!(lane.scalar("SELECT customer_id FROM visits WHERE id = 'visit-t2'").await, "cust-new-41");
+    assert_eq!(lane.count("customers WHERE id = 'cust-other'").await, 0);
+    let vehicle = lane.scalar("SELECT vehicle_id FROM visits WHERE id = 'visit-t2'").await;
+    assert_ne!(vehicle, "veh-new-41");
+    assert_eq!(lane.scalar(&format!("SELECT plate FROM vehicles WHERE id = '{vehicle}'")).await, "沪G77777");
+    assert_eq!(lane.count("vehicles WHERE customer_id = 'cust-new-41'").await, 2);
 }
 
 fn follow_ups(page: &Value) -> Vec<Value> {

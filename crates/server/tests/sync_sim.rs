@@ -271,6 +271,7 @@ impl Sim {
                     transport: appointment.transport,
                     concerns: appointment.concerns.clone(),
                     key_tag: None,
+                    parties: None,
                 };
                 let local = local_visit(&appointment, &check_in, self.at());
                 (Change::CheckIn(check_in), Some(local))

@@ -13,10 +13,11 @@ use chrono::{DateTime, Datelike, Utc};
 use lane_domain::appointment::{AppointmentStatus, BookingRequest, ValidBooking};
 use lane_domain::capacity::{assign, walk_in_advisor, CapacityError};
 use lane_domain::ids::{AdvisorId, CustomerId, VehicleId, VisitId};
+use lane_domain::device::DeviceKind;
 use lane_domain::readings::DistanceUnit;
 use lane_domain::drop_off::{DropOffOrder, OrderError, FIRST_VERSION};
 use lane_domain::signature::{canonical_document, consent_sha256, DocumentKind, Sha256, Signature};
-use lane_domain::sync::{Arrival, Change, CheckIn, Mutation, Notice, Receipt, RejectCode, Rejection};
+use lane_domain::sync::{Arrival, Change, CheckIn, Mutation, Notice, ProposedParties, Receipt, RejectCode, Rejection};
 use lane_domain::visit::{AdvanceContext, Parties, Visit, VisitEdit, VisitError, VisitField, VisitState};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -87,7 +88,7 @@ async fn book(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, acto
         Err(error @ CapacityError::NotASlot { .. }) => return refused(RejectCode::Invalid, error.to_string()),
         Err(error) => return refused(RejectCode::SlotFull, error.to_string()),
     };
-    let (customer, vehicle) = customer_and_vehicle(conn, batch, actor, &device.dealership, &booking).await?;
+    let (customer, vehicle) = customer_and_vehicle(conn, batch, actor, &device.dealership, &booking, None).await?;
     insert_appointment(conn, &device.dealership, &booking, &customer, &vehicle, &advisor, AppointmentStatus::Booked).await?;
     batch.clock.bump("appointment", booking.appointment.as_str());
     batch.audit.record(actor, "appointment.booked", "appointment", booking.appointment.as_str(), &json!(request));
@@ -99,13 +100,15 @@ async fn advisor_name(conn: &mut AnyConnection, advisor: &AdvisorId) -> Result<O
     Ok(records::advisor(conn, advisor.as_str()).await?.map(|a| a.name.as_str().to_owned()))
 }
 
-/// The customer's file by phone, and their vehicle by plate; created when new.
+/// The customer's file by phone, and their vehicle by plate; created when new, under the ids a
+/// tablet proposed if no other record has them.
 async fn customer_and_vehicle(
     conn: &mut AnyConnection,
     batch: &mut Batch,
     actor: &Actor,
     dealership: &str,
     booking: &ValidBooking,
+    proposed: Option<&ProposedParties>,
 ) -> Result<(CustomerId, VehicleId), sqlx::Error> {
     let now = format_utc(Utc::now());
     let existing: Option<String> = sqlx::query_scalar("SELECT id FROM customers WHERE dealership_id = $1 AND phone = $2 ORDER BY created_at LIMIT 1")
@@ -116,7 +119,7 @@ async fn customer_and_vehicle(
     let customer = match existing {
         Some(id) => id,
         None => {
-            let id = uuid::Uuid::new_v4().to_string();
+            let id = new_id(conn, "customers", proposed.map(|p| p.customer.as_str())).await?;
             sqlx::query("INSERT INTO customers (id, dealership_id, name, phone, email, language, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(&id)
                 .bind(dealership)
@@ -140,7 +143,7 @@ async fn customer_and_vehicle(
     let vehicle = match existing {
         Some(id) => id,
         None => {
-            let id = uuid::Uuid::new_v4().to_string();
+            let id = new_id(conn, "vehicles", proposed.map(|p| p.vehicle.as_str())).await?;
             sqlx::query("INSERT INTO vehicles (id, customer_id, plate, vin, make, model, model_year) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(&id)
                 .bind(&customer)
@@ -159,6 +162,17 @@ async fn customer_and_vehicle(
     let customer = CustomerId::parse(&customer).map_err(|_| sqlx::Error::Protocol("stored customer id".into()))?;
     let vehicle = VehicleId::parse(&vehicle).map_err(|_| sqlx::Error::Protocol("stored vehicle id".into()))?;
     Ok((customer, vehicle))
+}
+
+/// The id for a new row of `table`: the proposed one if no row has it, else a fresh UUID.
+async fn new_id(conn: &mut AnyConnection, table: &str, proposed: Option<&str>) -> Result<String, sqlx::Error> {
+    if let Some(id) = proposed {
+        let taken: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id = $1")).bind(id).fetch_one(&mut *conn).await?;
+        if taken == 0 {
+            return Ok(id.to_owned());
+        }
+    }
+    Ok(uuid::Uuid::new_v4().to_string())
 }
 
 async fn insert_appointment(
@@ -220,8 +234,13 @@ async fn arrive(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, ac
                 Ok(booking) => booking,
                 Err(error) => return refused(RejectCode::Invalid, error.to_string()),
             };
-            let advisor = advisor_for_walk_in(conn, &device.dealership, mutation.at).await?;
-            let (customer, vehicle) = customer_and_vehicle(conn, batch, actor, &device.dealership, &booking).await?;
+            // The advisor who registers a walk-in on their tablet receives them.
+            let advisor = match (device.kind, actor.advisor.as_deref().map(AdvisorId::parse)) {
+                (DeviceKind::Tablet, Some(Ok(advisor))) => Some(advisor),
+                _ => advisor_for_walk_in(conn, &device.dealership, mutation.at).await?,
+            };
+            let proposed = check_in.parties.as_ref();
+            let (customer, vehicle) = customer_and_vehicle(conn, batch, actor, &device.dealership, &booking, proposed).await?;
             (None, customer, vehicle, advisor)
         }
     };
