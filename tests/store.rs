@@ -5,7 +5,7 @@ use lane_app::connection::{provide_connection, Connection, SyncProblem};
 use lane_app::device::{Enrolled, SignedIn};
 use lane_app::i18n::provide_i18n;
 use lane_app::rejected_changes::RejectedChanges;
-use lane_app::store::{Outcome, Store, StoreError};
+use lane_app::store::{LocalRecord, Outcome, Store, StoreError};
 use lane_app::sync::{backoff, Answer, LocalFuture, SyncEngine, SyncError, SyncOptions, Transport, TransportError};
 use lane_domain::catalogue::Advisor;
 use lane_domain::customer::PersonName;
@@ -206,6 +206,27 @@ async fn a_record_shows_the_servers_copy_again_once_its_last_waiting_change_is_a
     assert_eq!(store.record::<Value>("visit", "new-1").await.unwrap(), None);
     assert_eq!(store.record::<Value>("visit", "new-2").await.unwrap(), Some(visit("made here")));
     assert_eq!(store.rejected().await.unwrap().iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2, 4]);
+}
+
+#[wasm_bindgen_test]
+async fn records_made_by_one_change_are_saved_and_answered_together() {
+    let (store, _) = open("together").await;
+    let made = |n: u32| {
+        let records = [("customer", format!("c{n}"), json!({ "id": format!("c{n}") })), ("visit", format!("v{n}"), visit("walk-in"))];
+        records.map(|(kind, id, record)| LocalRecord::of(kind, &id, &record).unwrap())
+    };
+    store.save_together(&made(1), change()).await.unwrap();
+    store.save_together(&made(2), change()).await.unwrap();
+    assert_eq!(seqs(&store).await, vec![1, 2]);
+    assert_eq!(store.record::<Value>("customer", "c1").await.unwrap(), Some(json!({ "id": "c1" })));
+    assert_eq!(store.record::<Value>("visit", "v2").await.unwrap(), Some(visit("walk-in")));
+    // Refused, every record it made goes; applied, every one stays until a pull.
+    let refused = Outcome::Rejected { code: "invalid".into(), message: "No.".into() };
+    assert_eq!(store.acknowledge(&[(1, refused), (2, Outcome::Applied)]).await.unwrap(), 4);
+    assert_eq!(store.record::<Value>("customer", "c1").await.unwrap(), None);
+    assert_eq!(store.record::<Value>("visit", "v1").await.unwrap(), None);
+    assert_eq!(store.record::<Value>("customer", "c2").await.unwrap(), Some(json!({ "id": "c2" })));
+    assert_eq!(store.record::<Value>("visit", "v2").await.unwrap(), Some(visit("walk-in")));
 }
 
 #[wasm_bindgen_test]

@@ -13,7 +13,7 @@ mod records;
 
 pub use locks::exclusive;
 pub use meta::Facts;
-pub use outbox::{Batch, Outcome, Rejected, Saved};
+pub use outbox::{Batch, LocalRecord, Outcome, Rejected, Saved};
 pub use photos::PendingPhoto;
 
 use std::fmt;

@@ -21,10 +21,23 @@ pub struct Saved {
     pub id: String,
 }
 
+/// A record as this device now shows it, saved with the change that makes it so.
+pub struct LocalRecord {
+    kind: String,
+    id: String,
+    json: String,
+}
+
+impl LocalRecord {
+    pub fn of(kind: &str, id: &str, record: &impl Serialize) -> Result<LocalRecord, StoreError> {
+        Ok(LocalRecord { kind: kind.to_owned(), id: id.to_owned(), json: serde_json::to_string(record).map_err(encode_error)? })
+    }
+}
+
 /// The next push, read from the outbox ([`Store::batch`]).
 pub struct Batch {
-    /// Each change's seq and the key of the record it changes (undefined if unknown).
-    pub entries: Vec<(u64, JsValue)>,
+    /// Each change's seq and the keys of the records it changes (see [`keys_of`]).
+    pub entries: Vec<(u64, js_sys::Array)>,
     /// The `PushRequest` JSON.
     pub body: js_sys::JsString,
 }
@@ -52,18 +65,23 @@ impl Store {
     /// transaction. Returns once it is committed, so the UI may say "saved"; on any error nothing
     /// of it was written.
     pub async fn save(&self, kind: &str, id: &str, record: &impl Serialize, change: Change) -> Result<Saved, StoreError> {
-        let record = serde_json::to_string(record).map_err(encode_error)?;
-        self.enqueue(Some((record_key(kind, id), record)), change).await
+        self.save_together(&[LocalRecord::of(kind, id, record)?], change).await
+    }
+
+    /// [`Store::save`] for a change that makes several records at once (a walk-in registered on
+    /// a tablet: the customer, the vehicle and the visit), all in the one transaction.
+    pub async fn save_together(&self, records: &[LocalRecord], change: Change) -> Result<Saved, StoreError> {
+        self.enqueue(records, change).await
     }
 
     /// Saves a change without keeping a copy of its record on this device: a kiosk's bookings
     /// and check-ins, whose customer must leave no trace for the next one. The outbox entry is
     /// the only copy, until the server acknowledges it.
     pub async fn send(&self, change: Change) -> Result<Saved, StoreError> {
-        self.enqueue(None, change).await
+        self.enqueue(&[], change).await
     }
 
-    async fn enqueue(&self, record: Option<(JsValue, String)>, change: Change) -> Result<Saved, StoreError> {
+    async fn enqueue(&self, records: &[LocalRecord], change: Change) -> Result<Saved, StoreError> {
         let mutation_id = MutationId::parse(&uuid_v4()).map_err(|e| StoreError::Failed(e.to_string()))?;
         exclusive(&self.outbox_lock(), async {
             let tx = idb::transaction(&self.db, &[RECORDS, OUTBOX, META], true)?;
@@ -71,28 +89,23 @@ impl Store {
                 let meta = idb::store(&tx, META)?;
                 let next = meta.get(&JsValue::from_str(NEXT_SEQ)).map_err(idb::failed)?;
                 let device = meta.get(&JsValue::from_str("device")).map_err(idb::failed)?;
-                let records = idb::store(&tx, RECORDS)?;
-                let before = match &record {
-                    Some((key, _)) => Some(records.get(key).map_err(idb::failed)?),
-                    None => None,
-                };
+                let store = idb::store(&tx, RECORDS)?;
+                let keys: Vec<JsValue> = records.iter().map(|r| record_key(&r.kind, &r.id)).collect();
+                let before = keys.iter().map(|key| store.get(key).map_err(idb::failed)).collect::<Result<Vec<_>, _>>()?;
                 let seq = idb::wait(&next).await?.as_f64().map_or(1, |n| n as u64);
                 let device = idb::wait(&device).await?.as_string().unwrap_or_default();
-                let before = match before {
-                    Some(request) => idb::wait(&request).await?,
-                    None => JsValue::UNDEFINED,
-                };
+                let before = idb::wait_all(&before).await?;
                 let device = DeviceId::parse(&device).map_err(|e| StoreError::Failed(e.to_string()))?;
                 let at = Utc::now();
                 let mutation = Mutation { id: mutation_id.clone(), device, seq, at, change };
                 let json = serde_json::to_string(&mutation).map_err(encode_error)?;
-                // `key`: the record it changes, to show the server's copy again once it is answered.
-                let key = record.as_ref().map_or(JsValue::UNDEFINED, |(key, _)| key.clone());
-                let entry = object(&[("json", json.into()), ("at", (at.timestamp_millis() as f64).into()), ("key", key)]);
+                // `keys`: the records it changes, to show the server's copies again once it is answered.
+                let key_list: js_sys::Array = keys.iter().collect();
+                let entry = object(&[("json", json.into()), ("at", (at.timestamp_millis() as f64).into()), ("keys", key_list.into())]);
                 // `add`, not `put`: a seq already taken aborts the change instead of replacing one.
                 idb::store(&tx, OUTBOX)?.add_with_key(&entry, &seq_key(seq)).map_err(idb::failed)?;
-                if let Some((key, json)) = &record {
-                    records.put_with_key(&local_entry(json, seq_key(seq), &before), key).map_err(idb::failed)?;
+                for ((record, key), before) in records.iter().zip(&keys).zip(&before) {
+                    store.put_with_key(&local_entry(&record.json, seq_key(seq), before), key).map_err(idb::failed)?;
                 }
                 meta.put_with_key(&seq_key(seq + 1), &JsValue::from_str(NEXT_SEQ)).map_err(idb::failed)?;
                 Ok(Saved { seq, id: mutation_id.to_string() })
@@ -142,7 +155,7 @@ impl Store {
                 break;
             }
             mutations.push(&json);
-            entries.push((seq_of(&seq), field(&entry, "key")));
+            entries.push((seq_of(&seq), keys_of(&entry)));
         }
         let body = js_sys::JsString::from("{\"mutations\":[").concat(&mutations.join(",")).concat(&"]}".into());
         Ok(Batch { entries, body })
@@ -163,7 +176,7 @@ impl Store {
         self.answered(outcomes, Some(&batch.entries), keep_rejected).await
     }
 
-    async fn answered(&self, outcomes: &[(u64, Outcome)], known: Option<&[(u64, JsValue)]>, keep_rejected: bool) -> Result<usize, StoreError> {
+    async fn answered(&self, outcomes: &[(u64, Outcome)], known: Option<&[(u64, js_sys::Array)]>, keep_rejected: bool) -> Result<usize, StoreError> {
         let (Some(low), Some(high)) = (outcomes.iter().map(|(s, _)| *s).min(), outcomes.iter().map(|(s, _)| *s).max()) else { return Ok(0) };
         let tx = idb::transaction(&self.db, &[OUTBOX, REJECTED, RECORDS], true)?;
         let work = async {
@@ -180,9 +193,9 @@ impl Store {
                 None => Vec::new(),
             };
             let entry = |seq: u64| waiting.binary_search(&seq).ok().and_then(|at| values.get(at).cloned());
-            let record_of = |seq: u64| match known {
+            let records_of = |seq: u64| match known {
                 Some(known) => known.binary_search_by_key(&seq, |(s, _)| *s).ok().map(|at| known[at].1.clone()),
-                None => entry(seq).map(|e| field(&e, "key")),
+                None => entry(seq).map(|e| keys_of(&e)),
             };
             // Each record's latest answered change, with whether it was applied.
             let mut latest: Vec<(String, u64, JsValue, bool)> = Vec::new();
@@ -201,9 +214,10 @@ impl Store {
                     let rejected = object(&[("json", json), ("code", code.into()), ("message", message.into())]);
                     idb::store(&tx, REJECTED)?.put_with_key(&rejected, &key).map_err(idb::failed)?;
                 }
-                let Some(record) = record_of(*seq).filter(|r| !r.is_undefined()) else { continue };
-                let name = js_sys::JSON::stringify(&record).map(String::from).unwrap_or_default();
-                latest.push((name, *seq, record, *outcome == Outcome::Applied));
+                for record in records_of(*seq).iter().flat_map(|keys| keys.iter()) {
+                    let name = js_sys::JSON::stringify(&record).map(String::from).unwrap_or_default();
+                    latest.push((name, *seq, record, *outcome == Outcome::Applied));
+                }
             }
             // Every entry of the run answered (the usual case): one delete for all.
             if answered == waiting.len() {
@@ -314,4 +328,15 @@ pub(super) fn seq_key(seq: u64) -> JsValue {
 
 fn seq_of(key: &JsValue) -> u64 {
     key.as_f64().unwrap_or(0.0) as u64
+}
+
+/// The keys of the records an outbox entry changes: `keys`, or the single `key` of an entry
+/// written before a change could make several records.
+fn keys_of(entry: &JsValue) -> js_sys::Array {
+    let keys = field(entry, "keys");
+    if keys.is_array() {
+        return keys.unchecked_into();
+    }
+    let key = field(entry, "key");
+    if key.is_undefined() { js_sys::Array::new() } else { js_sys::Array::of1(&key) }
 }

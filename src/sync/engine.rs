@@ -6,7 +6,7 @@ use super::{HttpTransport, Transport, TransportError};
 use crate::connection::{Connection, SyncProblem};
 use crate::device::{Device, Enrolled, SignedIn};
 use crate::js;
-use crate::store::{exclusive, Batch, Outcome, Rejected, Saved, Store, StoreError, DATABASE};
+use crate::store::{exclusive, Batch, LocalRecord, Outcome, Rejected, Saved, Store, StoreError, DATABASE};
 use lane_domain::device::{DeviceKind, Enrolment};
 use lane_domain::sync::Change;
 use leptos::prelude::*;
@@ -151,8 +151,19 @@ impl SyncEngine {
     /// Saves a change durably (see [`Store::save`]), then syncs soon. Only after `Ok` may the UI
     /// say the change is saved.
     pub async fn save(&self, kind: &str, id: &str, record: &impl Serialize, change: Change) -> Result<Saved, StoreError> {
+        match LocalRecord::of(kind, id, record) {
+            Ok(record) => self.save_together(&[record], change).await,
+            Err(error) => {
+                self.show_store_error(&error);
+                Err(error)
+            }
+        }
+    }
+
+    /// [`Store::save_together`], then syncs soon.
+    pub async fn save_together(&self, records: &[LocalRecord], change: Change) -> Result<Saved, StoreError> {
         let saved = match self.store().await {
-            Ok(store) => store.save(kind, id, record, change).await,
+            Ok(store) => store.save_together(records, change).await,
             Err(error) => Err(error),
         };
         self.saved(&saved).await;
