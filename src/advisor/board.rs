@@ -132,6 +132,7 @@ pub fn Board() -> impl IntoView {
     };
     view! {
         <div class="board">
+            <a class="button primary" href="/advisor/walk-in">{i18n.msg(Msg::TabletBoardWalkIn)}</a>
             <div class="field board-search">
                 <label for="board-search">{i18n.msg(Msg::TabletBoardSearch)}</label>
                 <input id="board-search" type="search" autocomplete="off" prop:value=search on:input=move |ev| search.set(event_target_value(&ev)) />
@@ -208,7 +209,7 @@ fn start_visit(sync: crate::sync::SyncEngine, navigate: impl Fn(&str, leptos_rou
         let Ok(store) = sync.store().await else { return };
         let Ok(Some(booking)) = store.record::<lane_domain::appointment::Appointment>("appointment", appointment.as_str()).await else { return };
         let visit = VisitId::parse(&random::uuid_v4()).expect("a UUID is an id");
-        let check_in = CheckIn { visit: visit.clone(), arrival: Arrival::Booked(appointment.clone()), transport: booking.transport, concerns: booking.concerns.clone(), key_tag: None };
+        let check_in = CheckIn { visit: visit.clone(), arrival: Arrival::Booked(appointment.clone()), transport: booking.transport, concerns: booking.concerns.clone(), key_tag: None, parties: None };
         let parties = Parties { customer: booking.customer.clone(), vehicle: booking.vehicle.clone(), advisor: booking.advisor.clone() };
         let record = Visit::check_in(&check_in, Some(appointment), parties, chrono::Utc::now());
         if sync.save("visit", visit.as_str(), &record, Change::CheckIn(check_in)).await.is_ok() {

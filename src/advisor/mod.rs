@@ -13,8 +13,10 @@ pub mod review;
 pub mod signature_pad;
 pub mod summary;
 pub mod visit;
+pub mod walk_in;
 pub mod walkaround;
 
 pub use board::Board;
 pub use print::AdvisorPrint;
 pub use visit::AdvisorVisit;
+pub use walk_in::AdvisorWalkIn;

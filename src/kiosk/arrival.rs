@@ -33,7 +33,7 @@ pub fn check_in(sync: SyncEngine, arrival: Arrival, transport: Transport, concer
     let key_tag = Tag::parse(code.as_str()).expect("a confirmation code is a key tag");
     let visit = VisitId::parse(&random::uuid_v4()).expect("a UUID is an id");
     let tag = key_tag.to_string();
-    let change = Change::CheckIn(CheckIn { visit, arrival, transport, concerns, key_tag: Some(key_tag) });
+    let change = Change::CheckIn(CheckIn { visit, arrival, transport, concerns, key_tag: Some(key_tag), parties: None });
     wasm_bindgen_futures::spawn_local(async move {
         let saved = sync.send(change).await.map(|saved| CheckedIn { seq: saved.seq, tag, advisor_name });
         outcome.try_set(Some(saved));

@@ -11,11 +11,11 @@ mod api;
 mod arrival;
 mod booking;
 mod check_in;
-mod draft;
+pub(crate) mod draft;
 mod frame;
 mod idle;
 mod start;
-mod steps;
+pub(crate) mod steps;
 mod walk_in;
 
 // Shared with the advisor's tablet; the kiosk's modules reach them as `super::…`.

@@ -60,7 +60,7 @@ pub fn service_names(catalogue: Signal<Option<Vec<Service>>>, chosen: Signal<Vec
 
 /// The catalogue as toggle buttons; the chosen ones are the draft's services.
 #[component]
-fn ServiceChoice() -> impl IntoView {
+pub(crate) fn ServiceChoice() -> impl IntoView {
     let (i18n, draft) = (use_i18n(), use_draft());
     let catalogue = use_catalogue();
     let list = move || {
@@ -198,7 +198,7 @@ pub fn TimeChoice(chosen: Callback<()>, notice: Option<Msg>) -> impl IntoView {
 /// Plate and phone: together they find a returning customer, whose details then fill the next
 /// steps (only after both match, see `lane_domain::kiosk`).
 #[component]
-fn PlateAndPhone() -> impl IntoView {
+pub(crate) fn PlateAndPhone() -> impl IntoView {
     let (i18n, draft) = (use_i18n(), use_draft());
     view! {
         <p>{i18n.msg(Msg::KioskCarHint)}</p>
@@ -229,7 +229,7 @@ async fn recognise(sync: SyncEngine, draft: Draft, welcome: RwSignal<Option<Stri
 
 /// The car, prefilled for a returning customer, whom it welcomes back.
 #[component]
-fn VehicleFields(welcome: RwSignal<Option<String>>) -> impl IntoView {
+pub(crate) fn VehicleFields(welcome: RwSignal<Option<String>>) -> impl IntoView {
     let (i18n, draft) = (use_i18n(), use_draft());
     view! {
         <p class="notice" role="status" hidden=Signal::derive(move || welcome.with(Option::is_none))>
@@ -244,7 +244,7 @@ fn VehicleFields(welcome: RwSignal<Option<String>>) -> impl IntoView {
 }
 
 #[component]
-fn ContactFields() -> impl IntoView {
+pub(crate) fn ContactFields() -> impl IntoView {
     let draft = use_draft();
     view! {
         <TextField id="name" label=Msg::KioskContactName value=draft.name typing=Typing::Keyboard { mode: "text", autocomplete: "off" } error=draft.error("name") />
@@ -265,7 +265,7 @@ const PROMPTS: [Msg; 4] = [Msg::KioskConcernsWhen, Msg::KioskConcernsWhere, Msg:
 
 /// How the customer gets on meanwhile, and the concerns in their own words.
 #[component]
-fn ConcernsFields() -> impl IntoView {
+pub(crate) fn ConcernsFields() -> impl IntoView {
     let (i18n, draft) = (use_i18n(), use_draft());
     let transports = TRANSPORTS
         .into_iter()

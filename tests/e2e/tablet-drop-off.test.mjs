@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
+import { PLATE_TABS, typeOnKeypad } from "./kiosk-support.mjs";
 import { api, axeViolations, enrolDevice, launchBrowser, newPage, pullRecords, pushChanges, setUpTablet, smallTargets, startServer, typePin, waitForOfflineReady } from "./support.mjs";
 
 let server;
@@ -309,6 +310,70 @@ describe("tablet drop-off", () => {
     const bad = { type: "edit_visit", visit, base: 0, edit: { field: "drop_off_readings", value: { odometer: { value: 90000, unit: "km" }, fuel: 9, correction_reason: null } } };
     await assert.rejects(pushChanges(server, device, [bad], session), /400 .*"The request is malformed: .*The fuel gauge reads from 0 to 8 eighths; 9 is not on it/);
     assert.equal(sql(`SELECT body FROM visits WHERE id = '${visit}'`), before);
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("a walk-in registered on the tablet offline opens at once, reaches the server once, and is recognised next time", async () => {
+    const { context, page } = await newPage(browser, { ...SHANGHAI, viewport: { width: 768, height: 1024 } });
+    await signIn(page);
+    await waitForOfflineReady(page);
+    await context.setOffline(true);
+    await page.getByRole("link", { name: "Walk-in customer" }).click();
+    await page.getByRole("heading", { level: 1, name: "A customer without a booking" }).waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(await smallTargets(page), []);
+
+    // Nothing typed: each missing detail says so, and nothing is saved.
+    await page.getByRole("button", { name: "Start the visit" }).click();
+    await page.getByRole("alert").filter({ hasText: "Some details need fixing" }).waitFor();
+    await page.getByText("Enter your name.").waitFor();
+    assert.equal(new URL(page.url()).pathname, "/advisor/walk-in");
+
+    await typeOnKeypad(page, "Number plate", "沪D54321", PLATE_TABS.en);
+    await page.locator("#phone").fill("139 1234 5678");
+    await page.locator("#name").fill("Liu Yang");
+    await page.getByRole("group", { name: "Customer's language" }).getByRole("button", { name: "中文" }).click();
+    await page.locator("#make").fill("Honda");
+    await page.locator("#model").fill("Accord");
+    await page.getByRole("button", { name: /Diagnosis of a concern/ }).click();
+    await page.getByLabel("In your own words (optional)").fill("Clunk over bumps at the front");
+    await page.getByRole("button", { name: "Start the visit" }).click();
+    // The visit file opens offline, and survives a reload.
+    const heading = page.getByRole("heading", { level: 1, name: "Liu Yang · 沪D54321" });
+    await heading.waitFor();
+    const visit = new URL(page.url()).pathname.split("/").pop();
+    await page.reload();
+    await heading.waitFor();
+    assert.equal(sql(`SELECT COUNT(*) FROM visits WHERE id = '${visit}'`), "0");
+
+    await context.setOffline(false);
+    for (const deadline = Date.now() + 30_000; sql(`SELECT COUNT(*) FROM visits WHERE id = '${visit}'`) !== "1"; ) {
+      assert.ok(Date.now() < deadline, "the walk-in never reached the server");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await page.getByRole("status", { name: "Connection" }).filter({ hasText: "All changes saved to the server" }).waitFor();
+    // Received by the advisor who registered them, under the tablet's ids: one customer, one car.
+    assert.equal(sql(`SELECT advisor_id FROM visits WHERE id = '${visit}'`), "adv-1");
+    assert.equal(sql(`SELECT state FROM visits WHERE id = '${visit}'`), "checked_in");
+    assert.equal(sql("SELECT COUNT(*) FROM customers WHERE phone = '13912345678'"), "1");
+    assert.equal(sql(`SELECT c.name || ' ' || c.language || ' ' || v.plate || ' ' || v.make FROM visits t JOIN customers c ON c.id = t.customer_id JOIN vehicles v ON v.id = t.vehicle_id WHERE t.id = '${visit}'`), "Liu Yang zh-CN 沪D54321 Honda");
+    const tabletIds = await page.evaluate(async (visit) => {
+      const db = await new Promise((resolve) => { const open = indexedDB.open("lane"); open.onsuccess = () => resolve(open.result); });
+      const entry = await new Promise((resolve) => { const r = db.transaction("records").objectStore("records").get(["visit", visit]); r.onsuccess = () => resolve(r.result); });
+      db.close();
+      const record = JSON.parse(entry.json);
+      return `${record.customer} ${record.vehicle}`;
+    }, visit);
+    assert.equal(sql(`SELECT customer_id || ' ' || vehicle_id FROM visits WHERE id = '${visit}'`), tabletIds);
+
+    // The next time, plate and phone find them on file and fill in the rest.
+    await page.goto(`${server.url}/advisor/walk-in`);
+    await typeOnKeypad(page, "Number plate", "沪D54321", PLATE_TABS.en);
+    await page.locator("#phone").fill("13912345678");
+    await page.getByRole("status").filter({ hasText: "On file: Liu Yang." }).waitFor();
+    assert.equal(await page.locator("#name").inputValue(), "Liu Yang");
+    assert.equal(await page.locator("#model").inputValue(), "Accord");
+    assert.equal(await page.getByRole("group", { name: "Customer's language" }).getByRole("button", { name: "中文" }).getAttribute("aria-pressed"), "true");
     assert.deepEqual(page.errors, []);
   });
 });
