@@ -146,22 +146,32 @@ pub struct Verification {
     pub problem: Option<String>,
     /// In English, for staff and logs.
     pub message: Option<String>,
+    /// The order was amended since: this signature covers an earlier version, which it still
+    /// proves, and the visit's current version has its own.
+    pub superseded: bool,
 }
 
 impl Verification {
-    pub fn of(signature: crate::ids::SignatureId, outcome: Result<(), Tamper>) -> Verification {
+    pub fn of(signature: crate::ids::SignatureId, outcome: Result<(), Tamper>, superseded: bool) -> Verification {
         let problem = outcome.err();
         let code = |tamper: Tamper| match tamper {
             Tamper::DocumentChanged => "document_changed",
             Tamper::ConsentChanged => "consent_changed",
             Tamper::WrongDocument => "wrong_document",
         };
-        Verification { signature, holds: problem.is_none(), problem: problem.map(|t| code(t).to_owned()), message: problem.map(|t| t.to_string()) }
+        Verification {
+            signature,
+            holds: problem.is_none(),
+            problem: problem.map(|t| code(t).to_owned()),
+            message: problem.map(|t| t.to_string()),
+            superseded,
+        }
     }
 }
 
 /// Checks a stored drop-off signature against its stored canonical document and the visit now:
-/// the document's hash, the consent text's, and the visit's signed fields.
+/// the document's hash, the consent text's, and the visit's signed fields (for the visit's
+/// current version; an amended order's earlier version is checked against its document only).
 pub fn verify_stored(signature: &Signature, canonical: &str, visit: &Visit) -> Result<(), Tamper> {
     #[derive(Deserialize)]
     struct Stored {
@@ -178,7 +188,7 @@ pub fn verify_stored(signature: &Signature, canonical: &str, visit: &Visit) -> R
         return Err(Tamper::WrongDocument);
     }
     crate::signature::verify(signature, stored.kind, &stored.visit, stored.version, &stored.content, &signature.consent_text)?;
-    if !stored.content.still_matches(visit) {
+    if stored.version == visit.order_version && !stored.content.still_matches(visit) {
         return Err(Tamper::DocumentChanged);
     }
     Ok(())
@@ -258,10 +268,10 @@ mod tests {
 
     fn signed(visit: &Visit) -> (Signature, String) {
         let order = DropOffOrder::of(visit, &customer(), &vehicle()).unwrap();
-        let canonical = canonical_document(DocumentKind::DropOffOrder, &visit.id, FIRST_VERSION, &order).unwrap();
+        let canonical = canonical_document(DocumentKind::DropOffOrder, &visit.id, visit.order_version, &order).unwrap();
         let signer = Signer { name: customer().name, role: SignerRole::Customer };
         let device = DeviceId::parse("tablet-1").unwrap();
-        let signed = Draft::new(DocumentKind::DropOffOrder, visit.id.clone(), order)
+        let signed = Draft::new(DocumentKind::DropOffOrder, visit.id.clone(), visit.order_version, order)
             .sign(CONSENT, signer, strokes(), device, at(), SignatureId::parse("sig-1").unwrap())
             .unwrap();
         (signed.signature().clone(), canonical)
@@ -317,5 +327,25 @@ mod tests {
         let mut other = visit;
         other.id = VisitId::parse("visit-2").unwrap();
         assert_eq!(verify_stored(&signature, &canonical, &other), Err(Tamper::WrongDocument));
+    }
+
+    #[test]
+    fn an_amended_orders_first_signature_still_proves_its_version() {
+        let mut visit = ready_visit();
+        let (first, first_canonical) = signed(&visit);
+        visit.state = VisitState::WrittenUpAndSigned;
+        visit.amend_order().unwrap();
+        visit.concerns = Concerns::parse("Squeak when braking, and a rattle").unwrap();
+        // The first version's signature holds for what it covered, not for the visit now.
+        assert_eq!(verify_stored(&first, &first_canonical, &visit), Ok(()));
+        assert_eq!(verify_stored(&first, &first_canonical.replacen("42000", "41000", 1), &visit), Err(Tamper::DocumentChanged));
+        let (second, second_canonical) = signed(&visit);
+        assert_eq!(second.document.version, 2);
+        assert_ne!(second.document.sha256, first.document.sha256);
+        assert_eq!(verify_stored(&second, &second_canonical, &visit), Ok(()));
+        let mut changed = visit.clone();
+        changed.walkaround.warning_lights.clear();
+        changed.belongings.items.push("Umbrella".into());
+        assert_eq!(verify_stored(&second, &second_canonical, &changed), Err(Tamper::DocumentChanged));
     }
 }

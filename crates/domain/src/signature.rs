@@ -335,8 +335,9 @@ pub struct Draft<T> {
 }
 
 impl<T: Serialize> Draft<T> {
-    pub fn new(kind: DocumentKind, visit: VisitId, content: T) -> Draft<T> {
-        Draft { kind, visit, version: 1, content }
+    /// `version`: 1 for a new document, the next for an amended one.
+    pub fn new(kind: DocumentKind, visit: VisitId, version: u32, content: T) -> Draft<T> {
+        Draft { kind, visit, version, content }
     }
 
     pub fn kind(&self) -> DocumentKind {
@@ -463,7 +464,7 @@ mod tests {
 
     fn signed() -> Signed<Order> {
         let at = Utc.with_ymd_and_hms(2026, 11, 24, 1, 42, 0).unwrap();
-        Draft::new(DocumentKind::DropOffOrder, visit("v-1"), order())
+        Draft::new(DocumentKind::DropOffOrder, visit("v-1"), 1, order())
             .sign(CONSENT, signer(), strokes(), DeviceId::parse("tab-3").unwrap(), at, SignatureId::parse("sig-1").unwrap())
             .unwrap()
     }
@@ -545,7 +546,7 @@ mod tests {
     #[test]
     fn signing_needs_the_consent_text() {
         let at = Utc.with_ymd_and_hms(2026, 11, 24, 1, 42, 0).unwrap();
-        let result = Draft::new(DocumentKind::PickupAcceptance, visit("v-1"), order()).sign(
+        let result = Draft::new(DocumentKind::PickupAcceptance, visit("v-1"), 1, order()).sign(
             " \n",
             signer(),
             strokes(),

@@ -50,6 +50,10 @@ pub enum Change {
     AdvanceVisit { visit: VisitId, to: VisitState },
     /// A signature: append-only, never edited.
     Sign(Signature),
+    /// Reopens the visit's signed drop-off order as its next version ([`Visit::amend_order`]).
+    ///
+    /// [`Visit::amend_order`]: crate::visit::Visit::amend_order
+    AmendOrder { visit: VisitId },
 }
 
 impl Change {

@@ -101,6 +101,14 @@ pub struct Visit {
     pub estimate: Option<Estimate>,
     pub promised_at: Option<DateTime<Utc>>,
     pub checked_in_at: DateTime<Utc>,
+    /// The version of the drop-off order the customer signs next, or signed last: the first, and
+    /// one more for each amendment ([`Visit::amend_order`]).
+    #[serde(default = "first_order_version")]
+    pub order_version: u32,
+}
+
+fn first_order_version() -> u32 {
+    crate::drop_off::FIRST_VERSION
 }
 
 /// A change of one field of a visit, as a device sends it (`{"field":"concerns","value":"…"}`).
@@ -214,6 +222,8 @@ pub enum VisitError {
     NoPickupReadings,
     PickupNotSigned,
     Delivered,
+    /// Only a signed order whose car is not in the workshop yet can be amended.
+    NotAmendable { state: VisitState },
 }
 
 impl fmt::Display for VisitError {
@@ -244,6 +254,13 @@ impl fmt::Display for VisitError {
             VisitError::DropOffNotSigned => write!(f, "The customer has not signed the drop-off order yet."),
             VisitError::NoPickupReadings => write!(f, "Record the odometer and fuel at pickup first."),
             VisitError::PickupNotSigned => write!(f, "The customer has not signed at pickup yet."),
+            VisitError::NotAmendable { state: VisitState::CheckedIn | VisitState::WalkAroundDone } => {
+                write!(f, "The order is not signed yet: change it directly.")
+            }
+            VisitError::NotAmendable { .. } => write!(
+                f,
+                "The car is in the workshop, so the signed order stays as it is; more work is added as added job lines."
+            ),
             VisitError::Delivered => write!(f, "The car was delivered; the visit is closed."),
         }
     }
@@ -295,6 +312,7 @@ impl Visit {
             estimate: None,
             promised_at: None,
             checked_in_at: at,
+            order_version: first_order_version(),
         }
     }
 
@@ -360,6 +378,19 @@ impl Visit {
 
     /// Moves the visit on. Writing up needs the drop-off readings and the customer's signature on
     /// the order; delivery needs the pickup readings and the pickup signature.
+    /// Reopens the signed drop-off order for a change, before the car goes into the workshop (the
+    /// customer remembers another concern, a line was wrong): the visit is back at walk-around
+    /// done, and the next version of the order is what the customer signs again. The signed
+    /// version and its signature stay as they were.
+    pub fn amend_order(&mut self) -> Result<(), VisitError> {
+        if self.state != VisitState::WrittenUpAndSigned {
+            return Err(VisitError::NotAmendable { state: self.state });
+        }
+        self.state = VisitState::WalkAroundDone;
+        self.order_version += 1;
+        Ok(())
+    }
+
     pub fn advance(&mut self, to: VisitState, ctx: &AdvanceContext) -> Result<(), VisitError> {
         self.state.transition(to)?;
         match to {
@@ -469,6 +500,7 @@ mod tests {
                 estimate: None,
                 promised_at: None,
                 checked_in_at: at(1),
+                order_version: 1,
             }
         }
 
@@ -566,6 +598,20 @@ mod tests {
             assert_eq!(v.advance(Delivered, &AdvanceContext { pickup_signed: false, ..SIGNED }), Err(VisitError::PickupNotSigned));
             v.advance(Delivered, &SIGNED).unwrap();
             assert_eq!(v.apply(VisitEdit::Diagnosis("late".into()), None), Err(VisitError::Delivered));
+        }
+
+        #[test]
+        fn an_amended_order_opens_again_as_the_next_version() {
+            let mut v = signed_visit();
+            v.amend_order().unwrap();
+            assert_eq!((v.state, v.order_version), (WalkAroundDone, 2));
+            v.apply(VisitEdit::Concerns(Concerns::parse("Also a rattle").unwrap()), None).unwrap();
+            assert_eq!(v.amend_order(), Err(VisitError::NotAmendable { state: WalkAroundDone }));
+            v.advance(WrittenUpAndSigned, &SIGNED).unwrap();
+            v.advance(InWorkshop, &SIGNED).unwrap();
+            assert_eq!(v.amend_order(), Err(VisitError::NotAmendable { state: InWorkshop }));
+            assert!(v.amend_order().unwrap_err().to_string().contains("added job lines"));
+            assert_eq!(v.order_version, 2);
         }
 
         #[test]

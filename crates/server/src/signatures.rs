@@ -29,9 +29,11 @@ pub async fn verification(State(state): State<AppState>, device: Device, Path(id
     let (signature, document, visit) = row.ok_or(ApiError::NotFound)?;
     // A stored row that no longer parses was changed after it was written: that is what this
     // check is for, so it is an answer, not a server error.
-    let outcome = match (serde_json::from_str::<Signature>(&signature), serde_json::from_str::<Visit>(&visit)) {
-        (Ok(signature), Ok(visit)) if signature.id == id => verify_stored(&signature, &document, &visit),
-        _ => Err(Tamper::DocumentChanged),
+    let (outcome, superseded) = match (serde_json::from_str::<Signature>(&signature), serde_json::from_str::<Visit>(&visit)) {
+        (Ok(signature), Ok(visit)) if signature.id == id => {
+            (verify_stored(&signature, &document, &visit), signature.document.version < visit.order_version)
+        }
+        _ => (Err(Tamper::DocumentChanged), false),
     };
-    Ok(Json(Verification::of(id, outcome)))
+    Ok(Json(Verification::of(id, outcome, superseded)))
 }

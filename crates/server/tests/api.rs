@@ -1137,7 +1137,7 @@ async fn sign_order(lane: &Lane, tablet: &Device, visit: &str, prepare: fn(&mut 
     prepare(&mut visit);
     let order = DropOffOrder::of(&visit, &customer, &vehicle).unwrap();
     let points = (0..30).map(|i| Point { x: 1000 + i * 250, y: 5000 + (i % 5) * 100, t: u32::from(i) * 4, pressure: 0 }).collect();
-    let signed = Draft::new(DocumentKind::DropOffOrder, visit.id.clone(), order)
+    let signed = Draft::new(DocumentKind::DropOffOrder, visit.id.clone(), visit.order_version, order)
         .sign(
             "I have read this order and sign it electronically.",
             Signer { name: customer.name.clone(), role: SignerRole::Customer },
@@ -1247,6 +1247,35 @@ async fn a_signed_order_is_checked_frozen_and_verifiable(lane: Lane) {
     let body = lane.scalar("SELECT body FROM visits WHERE id = 'visit-s'").await;
     lane.exec(&format!("UPDATE visits SET body = '{}' WHERE id = 'visit-s'", body.replacen("42000", "41000", 1).replace('\'', "''"))).await;
     assert_eq!(verification(&lane, &tablet, &id).await["problem"], "document_changed");
+    lane.exec(&format!("UPDATE visits SET body = '{}' WHERE id = 'visit-s'", body.replace('\'', "''"))).await;
+
+    // Amended before the workshop: the next version opens, is changed, and is signed again; the
+    // first signature still proves what it covered.
+    assert_applied(&push_all(&lane, &tablet, &[next(Change::AmendOrder { visit: VisitId::parse("visit-s").unwrap() })]).await[0]);
+    assert_eq!(lane.scalar("SELECT state FROM visits WHERE id = 'visit-s'").await, "walk_around_done");
+    assert_eq!(lane.count("audit_log WHERE action = 'visit.order_amended'").await, 1);
+    let concerns = edit(VisitEdit::Concerns(Concerns::parse("Service due, and a rattle at the back").unwrap()));
+    assert_applied(&push_all(&lane, &tablet, &[next(concerns)]).await[0]);
+    let first = verification(&lane, &tablet, &id).await;
+    assert_eq!((first["holds"].clone(), first["superseded"].clone()), (json!(true), json!(true)), "{first}");
+    let mut stale = sign_order(&lane, &tablet, "visit-s", |_| {}).await;
+    let Change::Sign(old_version) = &mut stale else { unreachable!() };
+    old_version.document.version = 1;
+    assert_rejected(&push_all(&lane, &tablet, &[next(stale)]).await[0], "already_exists");
+    let second = sign_order(&lane, &tablet, "visit-s", |_| {}).await;
+    let Change::Sign(signature) = &second else { unreachable!() };
+    let (second_id, version) = (signature.id.clone(), signature.document.version);
+    assert_eq!(version, 2);
+    assert_applied(&push_all(&lane, &tablet, &[next(second)]).await[0]);
+    assert_eq!(lane.scalar("SELECT state FROM visits WHERE id = 'visit-s'").await, "written_up_and_signed");
+    let verdict = verification(&lane, &tablet, &second_id).await;
+    assert_eq!((verdict["holds"].clone(), verdict["superseded"].clone()), (json!(true), json!(false)), "{verdict}");
+    assert_eq!(lane.count("signatures WHERE visit_id = 'visit-s'").await, 2);
+    // In the workshop, the order is no longer amended: more work is added work.
+    assert_applied(&push_all(&lane, &tablet, &[next(advance("visit-s", VisitState::InWorkshop))]).await[0]);
+    let late = push_all(&lane, &tablet, &[next(Change::AmendOrder { visit: VisitId::parse("visit-s").unwrap() })]).await;
+    assert_rejected(&late[0], "invalid_transition");
+    assert!(late[0]["reason"]["message"].as_str().unwrap().contains("added job lines"), "{}", late[0]);
 
     // Only tablets check signatures; an unknown one is a JSON 404.
     let kiosk = enrol(&lane, "kiosk").await;

@@ -585,7 +585,8 @@ impl Sim {
                     let n = count("appointment.booked", b.appointment.as_str());
                     check!(n == expected, "(1) {id} ({outcome:?}): {n} booking rows for {}", b.appointment);
                 }
-                Change::Sign(_) => {}
+                // The simulation makes neither (it does not model signatures).
+                Change::Sign(_) | Change::AmendOrder { .. } => {}
             }
         }
         for (visit, expected) in &advances {
@@ -679,6 +680,7 @@ fn describe(change: &Change) -> String {
         Change::AdvanceVisit { visit, to } => format!("advance {visit} to {to:?}"),
         Change::BookAppointment(b) => format!("book {} at {}", b.appointment, b.slot_start),
         Change::Sign(_) => "sign".into(),
+        Change::AmendOrder { visit } => format!("amend the order of {visit}"),
     }
 }
 

@@ -51,6 +51,7 @@ pub async fn apply(conn: &mut AnyConnection, batch: &mut Batch, device: &Device,
         Change::EditVisit { visit, base, edit } => edit_visit(conn, batch, device, actor, mutation, FieldEdit { visit, base: *base, edit }).await,
         Change::AdvanceVisit { visit, to } => advance(conn, batch, actor, visit, *to).await,
         Change::Sign(signature) => sign(conn, batch, device, actor, signature).await,
+        Change::AmendOrder { visit } => amend(conn, batch, actor, visit).await,
     }
 }
 
@@ -381,12 +382,16 @@ async fn advance(conn: &mut AnyConnection, batch: &mut Batch, actor: &Actor, id:
     let Some((mut visit, fields)) = load_visit(conn, id).await? else {
         return refused(RejectCode::NotFound, "There is no such visit.");
     };
-    let signed = |kind: DocumentKind| {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM signatures WHERE visit_id = $1 AND document_kind = $2").bind(id.as_str()).bind(tag(&kind))
+    // The drop-off order counts as signed in its current version only.
+    let signed = |kind: DocumentKind, version: u32| {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM signatures WHERE visit_id = $1 AND document_kind = $2 AND document_version >= $3")
+            .bind(id.as_str())
+            .bind(tag(&kind))
+            .bind(i64::from(version))
     };
     let ctx = AdvanceContext {
-        drop_off_signed: signed(DocumentKind::DropOffOrder).fetch_one(&mut *conn).await? > 0,
-        pickup_signed: signed(DocumentKind::PickupAcceptance).fetch_one(&mut *conn).await? > 0,
+        drop_off_signed: signed(DocumentKind::DropOffOrder, visit.order_version).fetch_one(&mut *conn).await? > 0,
+        pickup_signed: signed(DocumentKind::PickupAcceptance, FIRST_VERSION).fetch_one(&mut *conn).await? > 0,
     };
     let from = visit.state;
     if let Err(error) = visit.advance(to, &ctx) {
@@ -395,6 +400,19 @@ async fn advance(conn: &mut AnyConnection, batch: &mut Batch, actor: &Actor, id:
     store_visit(conn, &visit, &fields).await?;
     batch.clock.bump("visit", id.as_str());
     batch.audit.record(actor, "visit.advanced", "visit", id.as_str(), &json!({ "from": from, "to": to }));
+    Ok(Applied::Done(None))
+}
+
+async fn amend(conn: &mut AnyConnection, batch: &mut Batch, actor: &Actor, id: &VisitId) -> Result<Applied, sqlx::Error> {
+    let Some((mut visit, fields)) = load_visit(conn, id).await? else {
+        return refused(RejectCode::NotFound, "There is no such visit.");
+    };
+    if let Err(error) = visit.amend_order() {
+        return refused(RejectCode::InvalidTransition, error.to_string());
+    }
+    store_visit(conn, &visit, &fields).await?;
+    batch.clock.bump("visit", id.as_str());
+    batch.audit.record(actor, "visit.order_amended", "visit", id.as_str(), &json!({ "version": visit.order_version }));
     Ok(Applied::Done(None))
 }
 
@@ -414,17 +432,21 @@ async fn sign(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, acto
     if document.kind != DocumentKind::DropOffOrder {
         return refused(RejectCode::Invalid, "Only the drop-off order can be signed so far; added work and pickup follow.");
     }
-    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signatures WHERE id = $1 OR (visit_id = $2 AND document_kind = $3)")
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signatures WHERE id = $1 OR (visit_id = $2 AND document_kind = $3 AND document_version = $4)")
         .bind(signature.id.as_str())
         .bind(visit.id.as_str())
         .bind(tag(&document.kind))
+        .bind(i64::from(document.version))
         .fetch_one(&mut *conn)
         .await?;
     if taken > 0 {
         return refused(RejectCode::AlreadyExists, "This order is signed already; a change needs an amended order, signed again.");
     }
-    if document.version != FIRST_VERSION {
-        return refused(RejectCode::Invalid, format!("The first drop-off order is version {FIRST_VERSION}."));
+    if document.version != visit.order_version {
+        return refused(
+            RejectCode::DocumentMismatch,
+            format!("The visit's order is at version {}, not {}: it was amended or signed on another device.", visit.order_version, document.version),
+        );
     }
     let (Some(customer), Some(vehicle)) = (records::customer(conn, visit.customer.as_str()).await?, records::vehicle(conn, visit.vehicle.as_str()).await?) else {
         return refused(RejectCode::NotFound, "The visit's customer or vehicle is missing.");
