@@ -6,7 +6,7 @@
 use super::signature_pad::SignatureImage;
 use super::summary::OrderSummary;
 use super::visit::{load, Loaded};
-use crate::i18n::{text, use_i18n, Msg};
+use crate::i18n::{fill, text, use_i18n, Msg};
 use crate::pages::DeviceGate;
 use crate::sync::use_sync;
 use lane_domain::device::DeviceKind;
@@ -65,7 +65,7 @@ fn Copy(loaded: Loaded, copy: Msg) -> impl IntoView {
         view! {
             <div class="printed-signature">
                 <SignatureImage strokes=s.strokes.as_slice().to_vec() label=t(Msg::TabletReviewPad).to_owned() />
-                <p>{s.signer.name.to_string()}" · "{when}</p>
+                <p>{s.signer.name.to_string()}" · "{when}" · "{fill(t(Msg::TabletSignedVersion), &[("version", &s.document.version.to_string())])}</p>
                 <p class="consent">{s.consent_text.clone()}</p>
                 <p class="hash">{t(Msg::TabletSignedHash)}" "<code>{s.document.sha256.to_string()}</code></p>
             </div>

@@ -10,12 +10,13 @@ use super::summary::OrderSummary;
 use super::visit::{use_visit, Loaded, Problem};
 use crate::i18n::{text, use_i18n, Msg};
 use crate::random;
+use crate::store::LocalRecord;
 use crate::sync::use_sync;
 use lane_domain::drop_off::{DropOffOrder, OrderError};
 use lane_domain::ids::{DeviceId, SignatureId};
 use lane_domain::signature::{DocumentKind, Draft, Signer, SignerRole, Stroke, Strokes};
 use lane_domain::sync::Change;
-use lane_domain::visit::VisitState;
+use lane_domain::visit::{AdvanceContext, VisitState};
 use leptos::prelude::*;
 
 /// What the advisor still has to do before the customer can sign.
@@ -74,16 +75,28 @@ fn SignHere(order: DropOffOrder) -> impl IntoView {
         let Some(device) = device else { return };
         let id = SignatureId::parse(&random::uuid_v4()).expect("a UUID is an id");
         let signer = Signer { name: customer.name.clone(), role: SignerRole::Customer };
-        let Ok(signed) = Draft::new(DocumentKind::DropOffOrder, visit.id.clone(), order.clone()).sign(&consent, signer, strokes, device, chrono::Utc::now(), id) else { return };
+        let draft = Draft::new(DocumentKind::DropOffOrder, visit.id.clone(), visit.order_version, order.clone());
+        let Ok(signed) = draft.sign(&consent, signer, strokes, device, chrono::Utc::now(), id) else { return };
         let signature = signed.signature().clone();
+        // As the server will: signing writes the visit up, in the same change.
+        let mut written_up = visit;
+        if written_up.advance(VisitState::WrittenUpAndSigned, &AdvanceContext { drop_off_signed: true, pickup_signed: false }).is_err() {
+            return;
+        }
+        let records = [LocalRecord::of("signature", signature.id.as_str(), &signature), LocalRecord::of("visit", written_up.id.as_str(), &written_up)];
         signing.set(true);
         let sync = sync.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            match sync.save("signature", signature.id.as_str(), &signature, Change::Sign(signature.clone())).await {
+            let saved = match records.into_iter().collect::<Result<Vec<_>, _>>() {
+                Ok(records) => sync.save_together(&records, Change::Sign(signature.clone())).await,
+                Err(error) => Err(error),
+            };
+            match saved {
                 Ok(_) => {
                     file.loaded.try_update(|l| {
                         if let Some(l) = l {
                             l.signature = Some(signature);
+                            l.visit = written_up;
                         }
                     });
                 }
@@ -121,16 +134,19 @@ pub fn SignedOrder() -> impl IntoView {
             let signed = l.signature.as_ref().map(|s| {
                 let when = crate::format::moment(s.signed_at.timestamp_millis() as f64, i18n.language());
                 let who = i18n.t_with(Msg::TabletSignedBy, &[("name", s.signer.name.as_str()), ("when", &when)]);
+                let version = i18n.t_with(Msg::TabletSignedVersion, &[("version", &s.document.version.to_string())]);
                 view! {
-                    <p class="signed-by">{who}</p>
+                    <p class="signed-by">{who}" · "{version}</p>
                     <p class="hash">{i18n.msg(Msg::TabletSignedHash)}" "<code>{s.document.sha256.to_string()}</code></p>
                 }
             });
+            let amendable = (l.visit.state == VisitState::WrittenUpAndSigned).then(|| view! { <AmendOrder /> });
             view! {
                 <section class="signed">
                     <p class="lead" role="status">{i18n.msg(Msg::TabletSignedFrozen)}</p>
                     {signed}
                     <a class="button primary" href=format!("/advisor/visits/{id}/print")>{i18n.msg(Msg::TabletSignedPrint)}</a>
+                    {amendable}
                     {order.map(|order| {
                         let language = order.language;
                         view! { <OrderSummary order language /> }
@@ -138,5 +154,23 @@ pub fn SignedOrder() -> impl IntoView {
                 </section>
             }
         })
+    }
+}
+
+/// Amending the signed order, with a second tap to confirm: the customer will sign again.
+#[component]
+fn AmendOrder() -> impl IntoView {
+    let (i18n, file) = (use_i18n(), use_visit());
+    let asking = RwSignal::new(false);
+    view! {
+        <div class="amend">
+            <p>{i18n.msg(Msg::TabletSignedAmendHint)}</p>
+            <button type="button" hidden=asking on:click=move |_| asking.set(true)>{i18n.msg(Msg::TabletSignedAmend)}</button>
+            <div role="group" aria-label=i18n.msg(Msg::TabletSignedAmend) hidden=move || !asking.get()>
+                <p>{i18n.msg(Msg::TabletSignedAmendConfirm)}</p>
+                <button type="button" class="primary" on:click=move |_| file.amend()>{i18n.msg(Msg::TabletSignedAmendYes)}</button>
+                <button type="button" on:click=move |_| asking.set(false)>{i18n.msg(Msg::TabletSignedAmendNo)}</button>
+            </div>
+        </div>
     }
 }

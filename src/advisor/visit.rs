@@ -53,7 +53,7 @@ pub struct Loaded {
     pub booked: Vec<ServiceTypeId>,
     /// The car's previous visits, newest first.
     pub past: Vec<Visit>,
-    /// The customer's signature on the drop-off order, once given.
+    /// The customer's signature on the drop-off order's current version, once given.
     pub signature: Option<Signature>,
 }
 
@@ -89,7 +89,7 @@ pub async fn load(sync: &SyncEngine, id: &str) -> Result<Option<Loaded>, StoreEr
         .records::<Signature>("signature")
         .await?
         .into_iter()
-        .find(|s| s.document.visit == visit.id && s.document.kind == DocumentKind::DropOffOrder);
+        .find(|s| s.document.visit == visit.id && s.document.kind == DocumentKind::DropOffOrder && s.document.version == visit.order_version);
     Ok(Some(Loaded { visit, base, customer, vehicle, booked, past, signature }))
 }
 
@@ -138,6 +138,23 @@ impl VisitFile {
         self.store(visit, change);
     }
 
+    /// Reopens the signed order as its next version, for the customer to sign again.
+    pub fn amend(self) {
+        let Some(loaded) = self.loaded.get_untracked() else { return };
+        let mut visit = loaded.visit.clone();
+        if let Err(error) = visit.amend_order() {
+            self.problem.set(Some(Problem::Rule(refusal(&error))));
+            return;
+        }
+        let change = Change::AmendOrder { visit: visit.id.clone() };
+        self.loaded.update(|l| {
+            if let Some(l) = l {
+                l.signature = None;
+            }
+        });
+        self.store(visit, change);
+    }
+
     /// Shows the new state at once, so the next edit (often a moment later: a line, then the
     /// estimate derived from it) builds on it, and saves it; saves go to the outbox in the order
     /// they were made. If saving fails, the screen reads the store again.
@@ -178,6 +195,7 @@ fn refusal(error: &VisitError) -> Msg {
     match error {
         VisitError::OrderSigned { .. } | VisitError::SignedLineChanged { .. } => Msg::TabletVisitSigned,
         VisitError::Delivered => Msg::TabletVisitDelivered,
+        VisitError::NotAmendable { .. } => Msg::TabletVisitNotAmendable,
         _ => Msg::TabletVisitRefused,
     }
 }
@@ -254,15 +272,33 @@ fn VisitPage() -> impl IntoView {
         }
         let tabs = TABS
             .iter()
-            .map(|&(which, name)| {
-                view! { <button type="button" role="tab" aria-selected=aria(move || tab.get() == which) on:click=move |_| tab.set(which)>{i18n.msg(name)}</button> }
+            .enumerate()
+            .map(|(n, &(which, name))| {
+                view! {
+                    <button type="button" role="tab" id=format!("visit-tab-{n}") aria-controls=format!("visit-step-{n}") aria-selected=aria(move || tab.get() == which) on:click=move |_| tab.set(which)>
+                        {i18n.msg(name)}
+                    </button>
+                }
+            })
+            .collect_view();
+        // Every step stays mounted, the others hidden: what the advisor typed in one and has not
+        // saved yet (a reading the rules refused, a line half typed) is still there on coming back.
+        let steps = TABS
+            .iter()
+            .enumerate()
+            .map(|(n, &(which, _))| {
+                view! {
+                    <div class="visit-step" role="tabpanel" id=format!("visit-step-{n}") aria-labelledby=format!("visit-tab-{n}") hidden=move || tab.get() != which>
+                        {step(which)}
+                    </div>
+                }
             })
             .collect_view();
         view! {
             <VisitHeader />
             <nav class="visit-tabs" role="tablist" aria-label=i18n.msg(Msg::TabletTabLabel)>{tabs}</nav>
             <ProblemLine />
-            <div class="visit-step" role="tabpanel">{move || step(tab.get())}</div>
+            {steps}
         }
         .into_any()
     }

@@ -197,7 +197,7 @@ describe("tablet drop-off", () => {
     // On the server: the signature verifies against the order it covers.
     const signature = await serverSignature(visit);
     const verification = () => api(server, "GET", `/api/signatures/${signature.id}/verification`, { token: reader.token });
-    assert.deepEqual(await verification(), { signature: signature.id, holds: true, problem: null, message: null });
+    assert.deepEqual(await verification(), { signature: signature.id, holds: true, problem: null, message: null, superseded: false });
     assert.equal(sql(`SELECT state FROM visits WHERE id = '${visit}'`), "written_up_and_signed");
     const stored = JSON.parse(sql(`SELECT body FROM visits WHERE id = '${visit}'`));
     assert.equal(stored.walkaround.marks.length, 2);
@@ -227,6 +227,32 @@ describe("tablet drop-off", () => {
     assert.equal(await page.locator(".printed-order svg").count(), 2);
     assert.deepEqual(await axeViolations(page), []);
     console.log(`drop-off taps: ${JSON.stringify(taps.counts)}`);
+
+    // The customer wants one more job before the car goes in: the order is amended, and they
+    // sign its second version; the first stays on file.
+    await page.getByRole("link", { name: "Back to the visit" }).click();
+    await page.getByRole("button", { name: "Amend the order" }).click();
+    await page.getByRole("button", { name: "Yes, amend it" }).click();
+    await page.getByRole("tab", { name: "Repair order" }).click();
+    await page.getByRole("button", { name: /Tyre rotation and balance/ }).click();
+    await page.getByRole("tab", { name: "Customer signs" }).click();
+    await page.getByRole("heading", { name: WANG.review }).waitFor();
+    await page.getByRole("cell", { name: "Tyre rotation and balance" }).waitFor();
+    await sign(page);
+    await page.getByRole("button", { name: WANG.sign }).click();
+    await page.getByRole("status").filter({ hasText: "The customer signed this order." }).waitFor();
+    await page.getByText(/Version 2 of the order/).waitFor();
+    for (const deadline = Date.now() + 30_000; Number(sql(`SELECT COUNT(*) FROM signatures WHERE visit_id = '${visit}'`)) < 2; ) {
+      assert.ok(Date.now() < deadline, "the second signature never reached the server");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const second = sql(`SELECT id FROM signatures WHERE visit_id = '${visit}' AND document_version = 2`);
+    const secondVerification = await api(server, "GET", `/api/signatures/${second}/verification`, { token: reader.token });
+    assert.deepEqual(secondVerification, { signature: second, holds: true, problem: null, message: null, superseded: false });
+    assert.equal((await verification()).superseded, true);
+    assert.equal(sql(`SELECT state FROM visits WHERE id = '${visit}'`), "written_up_and_signed");
+    assert.equal(JSON.parse(sql(`SELECT body FROM visits WHERE id = '${visit}'`)).job_lines.length, 2);
+    assert.deepEqual(page.errors, []);
   });
 
   test("done with the network cut and the page reloaded midway, everything arrives once when it is back", async () => {
@@ -292,10 +318,10 @@ describe("tablet drop-off", () => {
     await page.getByRole("alert").filter({ hasText: "Record the odometer and fuel before the customer signs." }).waitFor();
     assert.equal(await page.getByRole("button", { name: "签署委托书" }).count(), 0);
     await page.getByRole("tab", { name: "Odometer and fuel" }).click();
-    // The refused reading was never saved: the form starts from the saved readings (none).
-    assert.equal(await page.getByRole("textbox", { name: "Odometer" }).inputValue(), "");
+    // The refused reading was not saved, but what was typed is still there to correct.
+    assert.equal(await page.getByRole("textbox", { name: "Odometer" }).inputValue(), "80000");
+    for (let i = 0; i < 5; i++) await keypad.getByRole("button", { name: "Delete the last character" }).click();
     for (const digit of "88000") await keypad.getByRole("button", { name: digit, exact: true }).click();
-    await page.getByRole("radio", { name: "2/8" }).click();
     await page.getByRole("button", { name: "Save readings" }).click();
     await page.getByText("Readings saved.").waitFor();
     await page.getByRole("tab", { name: "Customer signs" }).click();
