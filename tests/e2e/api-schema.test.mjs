@@ -36,7 +36,9 @@ test("the API answers schemathesis' generated requests without a server error, a
         "--header", `lane-advisor-session: ${session.token}`,
         // Wrong PINs lock adv-2, revocation needs the admin token it does not have: both fine.
         "--max-examples", "40",
-        "--workers", "2",
+        // One worker: Python 3.11's ast.parse is not thread-safe ("AST constructor recursion depth
+        // mismatch" inside hypothesis, now and then, with two).
+        "--workers", "1",
         "--seed", "20261124",
         "--report", "junit", "--report-dir", dir,
       ],
