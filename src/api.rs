@@ -10,9 +10,9 @@ use wasm_bindgen::JsValue;
 pub enum ApiFailure {
     /// No answer: these requests need the network.
     Network,
-    /// The server's `lane_domain::api::Problem`: its stable code (see [`ApiFailure::is`])
-    /// and its English message.
-    Problem { code: String, message: String },
+    /// The server's `lane_domain::api::Problem`: its stable code (see [`ApiFailure::is`]),
+    /// its English message, and for a wrong PIN the attempts left.
+    Problem { code: String, message: String, attempts_left: Option<u64> },
     /// Anything else (an unexpected answer), for the person to report.
     Other(String),
 }
@@ -32,7 +32,7 @@ pub async fn call(method: &str, url: &str, token: Option<&str>, body: Option<Str
         Err(TransportError::Status { status, body }) => {
             let problem = js::parse(&body).unwrap_or_default();
             Err(match (js::text(&problem, "code"), js::text(&problem, "message")) {
-                (Some(code), Some(message)) => ApiFailure::Problem { code, message },
+                (Some(code), Some(message)) => ApiFailure::Problem { code, message, attempts_left: js::count(&problem, "attempts_left") },
                 _ => ApiFailure::Other(format!("HTTP {status}")),
             })
         }

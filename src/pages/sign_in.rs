@@ -95,8 +95,8 @@ pub fn SignIn() -> impl IntoView {
                     sync.set_session(Some(signed_in)).await.err().map(|e| (Msg::SignInFailed, e.to_string()))
                 }
                 Err(ApiFailure::Network) => Some((Msg::SignInNeedsNetwork, String::new())),
-                Err(ApiFailure::Problem { code, message }) if code == js::code::WRONG_PIN => Some(match first_number(&message) {
-                    Some(left) => (Msg::SignInWrongPin, left),
+                Err(ApiFailure::Problem { code, attempts_left, .. }) if code == js::code::WRONG_PIN => Some(match attempts_left {
+                    Some(left) => (Msg::SignInWrongPin, left.to_string()),
                     None => (Msg::SignInWrongPinPlain, String::new()),
                 }),
                 Err(failure) if failure.is(js::code::PIN_LOCKED) => Some((Msg::SignInLocked, String::new())),
@@ -138,11 +138,4 @@ pub fn SignIn() -> impl IntoView {
             </form>
         </section>
     }
-}
-
-/// The attempts left, from the server's message ("Wrong PIN. 3 attempts left …"): the problem
-/// carries only a code and a message.
-fn first_number(message: &str) -> Option<String> {
-    let digits: String = message.chars().skip_while(|c| !c.is_ascii_digit()).take_while(char::is_ascii_digit).collect();
-    (!digits.is_empty()).then_some(digits)
 }

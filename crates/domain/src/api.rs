@@ -21,6 +21,10 @@ pub struct Health {
 pub struct Problem {
     pub code: ErrorCode,
     pub message: String,
+    /// With `wrong_pin`: how many more wrong PINs lock the advisor out, for the app to say in
+    /// the person's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u32>,
 }
 
 /// Stable error codes. Renaming one breaks clients: add, never rename.
@@ -83,11 +87,13 @@ mod tests {
 
     #[test]
     fn problem_has_a_stable_wire_form() {
-        let p = Problem { code: ErrorCode::NotFound, message: "No such thing.".into() };
+        let p = Problem { code: ErrorCode::NotFound, message: "No such thing.".into(), attempts_left: None };
         assert_eq!(
             serde_json::to_string(&p).unwrap(),
             r#"{"code":"not_found","message":"No such thing."}"#
         );
+        let pin = Problem { code: ErrorCode::WrongPin, message: "Wrong PIN.".into(), attempts_left: Some(2) };
+        assert_eq!(serde_json::to_string(&pin).unwrap(), r#"{"code":"wrong_pin","message":"Wrong PIN.","attempts_left":2}"#);
     }
 
     #[test]

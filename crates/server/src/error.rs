@@ -70,7 +70,11 @@ impl ApiError {
             ApiError::DatabaseUnavailable => (ErrorCode::DatabaseUnavailable, "The database cannot be reached; try again shortly.".to_owned()),
             ApiError::Conflict(message) => (ErrorCode::Conflict, message.clone()),
         };
-        Problem { code, message }
+        let attempts_left = match self {
+            ApiError::WrongPin { attempts_left } => u32::try_from(*attempts_left).ok(),
+            _ => None,
+        };
+        Problem { code, message, attempts_left }
     }
 }
 

@@ -269,7 +269,8 @@ impl Reply {
         assert_eq!(self.status, status, "{}", self.text);
         assert_eq!(self.content_type, "application/json", "{}", self.text);
         let problem = self.json.as_object().unwrap_or_else(|| panic!("not a JSON object: {}", self.text));
-        assert_eq!(problem.keys().collect::<Vec<_>>(), ["code", "message"], "{}", self.text);
+        let keys: &[&str] = if code == "wrong_pin" { &["attempts_left", "code", "message"] } else { &["code", "message"] };
+        assert_eq!(problem.keys().collect::<Vec<_>>(), keys, "{}", self.text);
         assert_eq!(problem["code"], code, "{}", self.text);
         let message = problem["message"].as_str().unwrap();
         assert!(!message.trim().is_empty(), "{}", self.text);
@@ -630,6 +631,7 @@ async fn advisors_sign_in_with_their_pin_and_are_locked_after_five_wrong_ones(la
         let reply = sign_in(&lane, &tablet, "adv-2", pin).await;
         let message = reply.expect_problem(StatusCode::UNAUTHORIZED, "wrong_pin");
         assert!(message.contains(&format!("{left} attempts left")), "{message}");
+        assert_eq!(reply.json["attempts_left"], left);
     }
     assert_eq!(rows(&lane.fingerprint().await), rows(&before), "a wrong PIN adds no session and no audit entry");
     assert_eq!(lane.scalar("SELECT CAST(failed_pins AS TEXT) FROM advisors WHERE id = 'adv-2'").await, "4");
