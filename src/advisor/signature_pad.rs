@@ -60,7 +60,7 @@ pub fn SignaturePad(
                 }
             });
             if let Ok(watch) = ResizeObserver::new(resized.as_ref().unchecked_ref()) {
-                watch.observe(&canvas);
+                observe_device_pixels(&watch, &canvas);
                 *observer.borrow_mut() = Some((watch, resized));
             }
         }
@@ -129,6 +129,18 @@ pub fn SignaturePad(
                 </button>
             </div>
         </div>
+    }
+}
+
+/// Observes the canvas's size in device pixels, which also changes when the page is zoomed or
+/// moved to a screen of another pixel ratio (`devicePixelRatio` changes, the CSS size does not).
+/// A browser without that box (Safari) throws, and then gets the CSS size watched.
+fn observe_device_pixels(watch: &ResizeObserver, canvas: &HtmlCanvasElement) {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"box".into(), &"device-pixel-content-box".into());
+    let observe = js_sys::Reflect::get(watch, &"observe".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if observe.is_none_or(|observe| observe.call2(watch, canvas, &options).is_err()) {
+        watch.observe(canvas);
     }
 }
 
