@@ -30,7 +30,12 @@ pub struct LocalRecord {
 
 impl LocalRecord {
     pub fn of(kind: &str, id: &str, record: &impl Serialize) -> Result<LocalRecord, StoreError> {
-        Ok(LocalRecord { kind: kind.to_owned(), id: id.to_owned(), json: serde_json::to_string(record).map_err(encode_error)? })
+        Ok(LocalRecord::json(kind, id, serde_json::to_string(record).map_err(encode_error)?))
+    }
+
+    /// A record's JSON as the browser wrote it (for records read with `crate::js`).
+    pub fn json(kind: &str, id: &str, json: String) -> LocalRecord {
+        LocalRecord { kind: kind.to_owned(), id: id.to_owned(), json }
     }
 }
 

@@ -149,6 +149,16 @@ describe("kiosk", () => {
     await callBack.getByRole("link", { name: "13955556666" }).waitFor();
     assert.match(await callBack.textContent(), /The time they chose was full by then\./);
     assert.deepEqual(await axeViolations(tablet.page), []);
+    // Called back: marked handled with what was agreed (not without), then off the list.
+    const item = callBack.getByRole("listitem").filter({ hasText: "Noah Park" });
+    await item.getByRole("button", { name: "Mark as handled" }).click();
+    await item.getByRole("alert").filter({ hasText: "Say what was agreed with the customer first." }).waitFor();
+    await item.getByLabel("What was agreed with Noah Park").fill("Booked the next free time at the kiosk with him");
+    await item.getByRole("button", { name: "Mark as handled" }).click();
+    await item.waitFor({ state: "detached" });
+    const handled = await serverHas("Noah Park", (v) => v.followUps[0]?.handled);
+    assert.equal(handled.followUps[0].handled.note, "Booked the next free time at the kiosk with him");
+    assert.equal(handled.followUps[0].handled.by, "adv-1");
     await tablet.context.close();
 
     // The next free time goes straight back to the review: everything else is kept.

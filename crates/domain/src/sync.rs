@@ -12,7 +12,9 @@ use crate::vehicle::Vehicle;
 use crate::visit::{Visit, VisitEdit, VisitField, VisitState};
 use crate::walkaround::KeyTag;
 use chrono::{DateTime, Utc};
+use crate::newtype::trimmed_within;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// The most mutations one push may carry; a device sends a longer outbox in several pushes.
 pub const MAX_PUSH: usize = 1000;
@@ -50,6 +52,8 @@ pub enum Change {
     AdvanceVisit { visit: VisitId, to: VisitState },
     /// A signature: append-only, never edited.
     Sign(Signature),
+    /// Marks a kiosk follow-up handled ([`KioskFollowUp::handle`]), by the advisor signed in.
+    HandleFollowUp { follow_up: String, note: String },
     /// Reopens the visit's signed drop-off order as its next version ([`Visit::amend_order`]).
     ///
     /// [`Visit::amend_order`]: crate::visit::Visit::amend_order
@@ -280,4 +284,96 @@ pub struct KioskFollowUp {
     /// does not exist.
     pub slot_start: Option<DateTime<Utc>>,
     pub services: Vec<ServiceTypeId>,
+    /// Once someone called the customer back: who, when, and what was agreed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handled: Option<FollowUpHandled>,
+}
+
+/// How a kiosk follow-up was dealt with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpHandled {
+    pub by: AdvisorId,
+    pub at: DateTime<Utc>,
+    /// What was agreed with the customer ("rebooked for Tuesday 10:00", "no answer, SMS sent").
+    pub note: String,
+}
+
+/// The longest note on a handled follow-up, in characters.
+pub const MAX_FOLLOW_UP_NOTE: usize = 500;
+
+/// Why a follow-up cannot be marked handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowUpError {
+    NoteEmpty,
+    NoteTooLong { length: usize },
+    AlreadyHandled,
+}
+
+impl fmt::Display for FollowUpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FollowUpError::NoteEmpty => write!(f, "Say what was agreed with the customer before marking the call handled."),
+            FollowUpError::NoteTooLong { length } => write!(f, "Keep the note to {MAX_FOLLOW_UP_NOTE} characters; this one has {length}."),
+            FollowUpError::AlreadyHandled => write!(f, "Someone has handled this call back already."),
+        }
+    }
+}
+
+impl std::error::Error for FollowUpError {}
+
+impl FollowUpHandled {
+    /// `by` called the customer back at `at`; `note` says what was agreed (trimmed, required).
+    pub fn new(by: AdvisorId, at: DateTime<Utc>, note: &str) -> Result<FollowUpHandled, FollowUpError> {
+        let note = trimmed_within(note, MAX_FOLLOW_UP_NOTE).map_err(|length| FollowUpError::NoteTooLong { length })?;
+        if note.is_empty() {
+            return Err(FollowUpError::NoteEmpty);
+        }
+        Ok(FollowUpHandled { by, at, note })
+    }
+}
+
+impl KioskFollowUp {
+    /// Records how the call back was handled; once only.
+    pub fn handle(&mut self, handled: FollowUpHandled) -> Result<(), FollowUpError> {
+        if self.handled.is_some() {
+            return Err(FollowUpError::AlreadyHandled);
+        }
+        self.handled = Some(handled);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_follow_up_is_handled_once_with_what_was_agreed() {
+        let rejection = Rejection { code: RejectCode::SlotFull, message: "Full.".into() };
+        let at = Utc.with_ymd_and_hms(2026, 12, 3, 2, 0, 0).unwrap();
+        let mut follow_up = KioskFollowUp {
+            id: "f-1".into(),
+            device: DeviceId::parse("kiosk-1").unwrap(),
+            device_name: "Lobby".into(),
+            at,
+            reason: rejection,
+            name: "Noah Park".into(),
+            phone: "13955556666".into(),
+            plate: "沪C55555".into(),
+            slot_start: None,
+            services: vec![],
+            handled: None,
+        };
+        let by = AdvisorId::parse("adv-1").unwrap();
+        assert_eq!(FollowUpHandled::new(by.clone(), at, "   "), Err(FollowUpError::NoteEmpty));
+        assert_eq!(FollowUpHandled::new(by.clone(), at, &"x".repeat(501)), Err(FollowUpError::NoteTooLong { length: 501 }));
+        follow_up.handle(FollowUpHandled::new(by.clone(), at, "  Rebooked for Tuesday 10:00 ").unwrap()).unwrap();
+        assert_eq!(follow_up.handled.as_ref().unwrap().note, "Rebooked for Tuesday 10:00");
+        assert_eq!(follow_up.handle(FollowUpHandled::new(by, at, "again").unwrap()), Err(FollowUpError::AlreadyHandled));
+        let json = serde_json::to_value(&follow_up).unwrap();
+        assert_eq!(json["handled"]["by"], "adv-1");
+    }
 }

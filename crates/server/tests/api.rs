@@ -1518,6 +1518,20 @@ async fn a_kiosks_refused_change_is_kept_for_staff(lane: Lane) {
     for key in ["kiosk_follow_ups", "appointments", "customers", "vehicles", "audit_log", "record_versions", "sync_clock"] {
         assert_eq!(after[key], before[key], "a tablet's refused booking changed {key}");
     }
+
+    // Called back: marked handled by the advisor signed in, with what was agreed; once only, with
+    // a note, and never from a kiosk.
+    let id = follow_up["id"].as_str().unwrap().to_owned();
+    let handle = |note: &str| Change::HandleFollowUp { follow_up: id.clone(), note: note.into() };
+    let results = push_all(&lane, &tablet, &[mutation(&tablet, 6, handle("  ")), mutation(&tablet, 7, handle("Rebooked for 16:00 the same day"))]).await;
+    assert_rejected(&results[0], "invalid");
+    assert_applied(&results[1]);
+    assert_rejected(&push_all(&lane, &tablet, &[mutation(&tablet, 8, handle("Again"))]).await[0], "already_exists");
+    let reply = push(&lane, &kiosk, &[mutation(&kiosk, 4, handle("From the lobby"))]).await.expect(StatusCode::OK).clone();
+    assert_rejected(&reply["results"][0], "forbidden");
+    let handled = follow_ups(&pull(&lane, &tablet, 0, 1000).await).into_iter().find(|f| f["id"] == id.as_str()).unwrap();
+    assert_eq!((&handled["handled"]["by"], &handled["handled"]["note"]), (&json!("adv-1"), &json!("Rebooked for 16:00 the same day")));
+    assert_eq!(lane.count("audit_log WHERE action = 'kiosk_follow_up.handled'").await, 1);
 }
 
 async fn concurrent_pushes_never_overbook_a_slot_nor_apply_a_mutation_twice(lane: Lane) {

@@ -586,7 +586,7 @@ impl Sim {
                     check!(n == expected, "(1) {id} ({outcome:?}): {n} booking rows for {}", b.appointment);
                 }
                 // The simulation makes neither (it does not model signatures).
-                Change::Sign(_) | Change::AmendOrder { .. } => {}
+                Change::Sign(_) | Change::AmendOrder { .. } | Change::HandleFollowUp { .. } => {}
             }
         }
         for (visit, expected) in &advances {
@@ -681,6 +681,7 @@ fn describe(change: &Change) -> String {
         Change::BookAppointment(b) => format!("book {} at {}", b.appointment, b.slot_start),
         Change::Sign(_) => "sign".into(),
         Change::AmendOrder { visit } => format!("amend the order of {visit}"),
+        Change::HandleFollowUp { follow_up, .. } => format!("handle the call back {follow_up}"),
     }
 }
 

@@ -35,7 +35,7 @@ pub enum Applied {
     Refused(Rejection),
 }
 
-fn refused(code: RejectCode, message: impl Into<String>) -> Result<Applied, sqlx::Error> {
+pub(super) fn refused(code: RejectCode, message: impl Into<String>) -> Result<Applied, sqlx::Error> {
     Ok(Applied::Refused(Rejection { code, message: message.into() }))
 }
 
@@ -52,6 +52,7 @@ pub async fn apply(conn: &mut AnyConnection, batch: &mut Batch, device: &Device,
         Change::AdvanceVisit { visit, to } => advance(conn, batch, actor, visit, *to).await,
         Change::Sign(signature) => sign(conn, batch, device, actor, signature).await,
         Change::AmendOrder { visit } => amend(conn, batch, actor, visit).await,
+        Change::HandleFollowUp { follow_up, note } => super::follow_up::handle(conn, batch, actor, mutation, follow_up, note).await,
     }
 }
 

@@ -4,15 +4,15 @@
 //! them, and tablets pull it. It is written in the push's transaction, with the refusal's answer:
 //! the one thing a refused mutation leaves behind, once however often the push is retried.
 
-use super::apply::Batch;
+use super::apply::{refused, Applied, Batch};
 use crate::audit::Actor;
 use crate::auth::Device;
 use crate::records;
 use crate::time::format_utc;
 use chrono::{DateTime, Utc};
 use lane_domain::appointment::BookingRequest;
-use lane_domain::ids::{AppointmentId, ServiceTypeId};
-use lane_domain::sync::{Arrival, Change, KioskFollowUp, Mutation, Rejection};
+use lane_domain::ids::{AdvisorId, AppointmentId, ServiceTypeId};
+use lane_domain::sync::{Arrival, Change, FollowUpError, FollowUpHandled, KioskFollowUp, Mutation, RejectCode, Rejection};
 use serde_json::json;
 use sqlx::AnyConnection;
 
@@ -38,6 +38,7 @@ pub async fn record(conn: &mut AnyConnection, batch: &mut Batch, device: &Device
         plate: asked.plate,
         slot_start: asked.slot_start,
         services: asked.services,
+        handled: None,
     };
     sqlx::query("INSERT INTO kiosk_follow_ups (id, device_id, mutation_id, body, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&follow_up.id)
@@ -91,4 +92,27 @@ impl Asked {
         asked.services = appointment.services.into();
         Ok(asked)
     }
+}
+
+/// Marks a follow-up handled by the advisor signed in, with what was agreed.
+pub async fn handle(conn: &mut AnyConnection, batch: &mut Batch, actor: &Actor, mutation: &Mutation, id: &str, note: &str) -> Result<Applied, sqlx::Error> {
+    let body: Option<String> = sqlx::query_scalar("SELECT body FROM kiosk_follow_ups WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
+    let Some(body) = body else { return refused(RejectCode::NotFound, "There is no such call back.") };
+    let mut follow_up: KioskFollowUp = serde_json::from_str(&body).map_err(|_| sqlx::Error::Protocol(format!("stored follow-up {id} does not parse")))?;
+    let Some(advisor) = actor.advisor.as_deref().and_then(|a| AdvisorId::parse(a).ok()) else {
+        return refused(RejectCode::Invalid, "An advisor signs in to mark a call back handled.");
+    };
+    match FollowUpHandled::new(advisor, mutation.at, note).and_then(|handled| follow_up.handle(handled)) {
+        Err(error @ FollowUpError::AlreadyHandled) => return refused(RejectCode::AlreadyExists, error.to_string()),
+        Err(error) => return refused(RejectCode::Invalid, error.to_string()),
+        Ok(()) => {}
+    }
+    sqlx::query("UPDATE kiosk_follow_ups SET body = $1 WHERE id = $2")
+        .bind(serde_json::to_string(&follow_up).expect("follow-ups serialize"))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    batch.clock.bump("kiosk_follow_up", id);
+    batch.audit.record(actor, "kiosk_follow_up.handled", "kiosk_follow_up", id, &json!({ "note": follow_up.handled.as_ref().map(|h| &h.note) }));
+    Ok(Applied::Done(None))
 }
