@@ -71,7 +71,14 @@ async fn a_save_writes_the_record_and_its_outbox_entry() {
     assert_eq!(mutation["device"], device.as_str());
     assert_eq!(mutation["change"], json!({ "type": "advance_visit", "visit": "v1", "to": "in_workshop" }));
     assert!(mutation["at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(mutation.get("by"), None, "no advisor signed in");
     assert_eq!(store.record::<Value>("visit", "v1").await.unwrap(), Some(visit("first")));
+    // With an advisor signed in, the change says who made it.
+    let advisor = SignedIn { advisor: AdvisorId::parse("adv-1").unwrap(), name: "Li Na".into(), token: "t".into() };
+    store.set_session(Some(&advisor)).await.unwrap();
+    store.save("visit", "v1", &visit("second"), change()).await.unwrap();
+    let (_, json) = store.pending(10).await.unwrap().remove(1);
+    assert_eq!(serde_json::from_str::<Value>(&json).unwrap()["by"], "adv-1");
 }
 
 /// Sets `meta.next_seq` behind the store's back, as a bug or a stale tab might.

@@ -16,7 +16,7 @@ pub(super) const CURSOR: &str = "cursor";
 const LAST_SYNC: &str = "last_sync";
 const KIND: &str = "kind";
 const NAME: &str = "name";
-const SESSION: &str = "session";
+pub(super) const SESSION: &str = "session";
 
 /// The meta store's facts, read at once (see [`Store::facts`]).
 #[derive(Debug, Clone, PartialEq)]

@@ -2,13 +2,13 @@
 //! acknowledges them; and the changes it rejected, kept until the person fixes or discards them.
 
 use super::idb::{self, field, object, META, OUTBOX, RECORDS, REJECTED};
-use super::meta::NEXT_SEQ;
+use super::meta::{NEXT_SEQ, SESSION};
 use crate::random::uuid_v4;
 use super::records::{answered_entry, local_entry, record_key};
 use super::{encode_error, exclusive, Store, StoreError};
 use crate::js;
 use chrono::Utc;
-use lane_domain::ids::{DeviceId, MutationId};
+use lane_domain::ids::{AdvisorId, DeviceId, MutationId};
 use lane_domain::sync::{Change, Mutation};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -94,15 +94,18 @@ impl Store {
                 let meta = idb::store(&tx, META)?;
                 let next = meta.get(&JsValue::from_str(NEXT_SEQ)).map_err(idb::failed)?;
                 let device = meta.get(&JsValue::from_str("device")).map_err(idb::failed)?;
+                let session = meta.get(&JsValue::from_str(SESSION)).map_err(idb::failed)?;
                 let store = idb::store(&tx, RECORDS)?;
                 let keys: Vec<JsValue> = records.iter().map(|r| record_key(&r.kind, &r.id)).collect();
                 let before = keys.iter().map(|key| store.get(key).map_err(idb::failed)).collect::<Result<Vec<_>, _>>()?;
                 let seq = idb::wait(&next).await?.as_f64().map_or(1, |n| n as u64);
                 let device = idb::wait(&device).await?.as_string().unwrap_or_default();
+                // Who makes the change: the advisor signed in now (none on a kiosk).
+                let by = js::text(&idb::wait(&session).await?, "advisor").and_then(|id| AdvisorId::parse(&id).ok());
                 let before = idb::wait_all(&before).await?;
                 let device = DeviceId::parse(&device).map_err(|e| StoreError::Failed(e.to_string()))?;
                 let at = Utc::now();
-                let mutation = Mutation { id: mutation_id.clone(), device, seq, at, change };
+                let mutation = Mutation { id: mutation_id.clone(), device, seq, at, change, by };
                 let json = serde_json::to_string(&mutation).map_err(encode_error)?;
                 // `keys`: the records it changes, to show the server's copies again once it is answered.
                 let key_list: js_sys::Array = keys.iter().collect();

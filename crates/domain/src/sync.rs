@@ -34,6 +34,10 @@ pub struct Mutation {
     /// The device's clock when the person made the change: the evidence time.
     pub at: DateTime<Utc>,
     pub change: Change,
+    /// The advisor signed in on the tablet when the change was made. Pushed later under another
+    /// advisor's session, it is still credited to them, if they had a session on this device then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<AdvisorId>,
 }
 
 /// What a mutation does. The server validates each against the current state when it applies it.

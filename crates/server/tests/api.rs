@@ -15,7 +15,7 @@ use common::{app_on, body_bytes, postgres_url, TestApp};
 use lane_domain::appointment::{BookingRequest, Concerns, ConfirmationCode, Transport};
 use lane_domain::customer::Customer;
 use lane_domain::drop_off::DropOffOrder;
-use lane_domain::ids::{AppointmentId, CustomerId, DeviceId, JobLineId, MutationId, ServiceTypeId, SignatureId, VehicleId, VisitId};
+use lane_domain::ids::{AdvisorId, AppointmentId, CustomerId, DeviceId, JobLineId, MutationId, ServiceTypeId, SignatureId, VehicleId, VisitId};
 use lane_domain::jobs::{Estimate, JobItem, JobLine};
 use lane_domain::readings::{DistanceUnit, DropOffReadings, FuelEighths, Odometer};
 use lane_domain::signature::{DocumentKind, Draft, Point, Signer, SignerRole, Stroke, Strokes};
@@ -67,6 +67,7 @@ on_both_databases!(
     a_full_slot_refuses_the_next_booking,
     check_ins_say_who_comes_and_walk_ins_go_to_the_least_busy_advisor,
     a_walk_in_registered_on_a_tablet_keeps_its_ids_and_its_advisor,
+    a_change_made_offline_is_credited_to_who_made_it,
     a_kiosks_refused_change_is_kept_for_staff,
     concurrent_pushes_never_overbook_a_slot_nor_apply_a_mutation_twice,
     the_last_edit_wins_and_the_overwritten_device_is_told,
@@ -322,6 +323,7 @@ fn mutation(device: &Device, seq: u64, change: Change) -> Mutation {
         seq,
         at: Utc::now(),
         change,
+        by: None,
     }
 }
 
@@ -1422,6 +1424,22 @@ async fn a_walk_in_registered_on_a_tablet_keeps_its_ids_and_its_advisor(lane: La
     assert_ne!(vehicle, "veh-new-41");
     assert_eq!(lane.scalar(&format!("SELECT plate FROM vehicles WHERE id = '{vehicle}'")).await, "沪G77777");
     assert_eq!(lane.count("vehicles WHERE customer_id = 'cust-new-41'").await, 2);
+}
+
+async fn a_change_made_offline_is_credited_to_who_made_it(lane: Lane) {
+    // Li Na edits offline, the tablet locks, and Kim Min-jun signs in: the push is his session's.
+    let li_na = tablet_for(&lane, "adv-1", "1111").await;
+    let made = |seq: u64, by: &str, visit: &str| Mutation { by: Some(AdvisorId::parse(by).unwrap()), ..mutation(&li_na, seq, check_in(visit, &format!("demo-appt-{seq}"))) };
+    let hers = made(1, "adv-1", "visit-c1");
+    lane.send(Call::post("/api/advisors/sign-out", &json!({})).by(&li_na)).await.expect(StatusCode::NO_CONTENT);
+    let session = sign_in(&lane, &li_na, "adv-2", "2222").await.expect(StatusCode::CREATED)["token"].as_str().unwrap().to_owned();
+    let kim = Device { session: Some(session), ..li_na.clone() };
+    // Zhang Wei never signed in on this tablet: a claim for him is not believed.
+    let forged = made(2, "adv-3", "visit-c2");
+    push_all(&lane, &kim, &[hers, forged]).await.iter().for_each(assert_applied);
+    let who = |visit: &str| format!("SELECT advisor_id FROM audit_log WHERE action = 'visit.checked_in' AND record_id = '{visit}'");
+    assert_eq!(lane.scalar(&who("visit-c1")).await, "adv-1");
+    assert_eq!(lane.scalar(&who("visit-c2")).await, "adv-2");
 }
 
 fn follow_ups(page: &Value) -> Vec<Value> {

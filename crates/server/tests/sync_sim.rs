@@ -342,7 +342,7 @@ impl Sim {
         let model = &mut self.devices[dev];
         let seq = model.next_seq.unwrap_or(1);
         let id = MutationId::parse(&format!("m-{n}")).unwrap();
-        let mutation = Mutation { id: id.clone(), device: model.device.id.clone(), seq, at, change: change.clone() };
+        let mutation = Mutation { id: id.clone(), device: model.device.id.clone(), seq, at, change: change.clone(), by: None };
         model.next_seq = Some(seq + 1);
         model.outbox.push(mutation);
         self.ledger.stats.made += 1;

@@ -71,6 +71,8 @@ pub async fn push_batch(state: &AppState, device: &Device, actor: &Actor, mutati
         if mutation.seq != last_seq + 1 {
             break;
         }
+        let maker = maker(&mut tx, device, actor, mutation).await?;
+        let actor = &maker;
         let outcome = match refusal(device, mutation) {
             Some(reason) => Outcome::Rejected { reason },
             None => match apply(&mut tx, &mut batch, device, actor, mutation).await? {
@@ -105,6 +107,24 @@ pub async fn push_batch(state: &AppState, device: &Device, actor: &Actor, mutati
     sqlx::query("UPDATE devices SET last_seq = $1 WHERE id = $2").bind(last_seq as i64).bind(device.id.as_str()).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(PushResponse { results, last_seq })
+}
+
+/// Who made the change: the advisor the tablet says was signed in when it was made, if they had
+/// a session on this device at that time (a change made offline may be pushed after the tablet
+/// locked and a colleague signed in); else whoever pushes it.
+async fn maker(conn: &mut AnyConnection, device: &Device, actor: &Actor, mutation: &Mutation) -> Result<Actor, ApiError> {
+    let Some(by) = mutation.by.as_ref().filter(|by| actor.advisor.as_deref() != Some(by.as_str())) else { return Ok(actor.clone()) };
+    let at = format_utc(mutation.at);
+    let signed_in: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM advisor_sessions WHERE advisor_id = $1 AND device_id = $2 AND created_at <= $3 AND expires_at >= $3 \
+         AND (ended_at IS NULL OR ended_at >= $3)",
+    )
+    .bind(by.as_str())
+    .bind(device.id.as_str())
+    .bind(&at)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(if signed_in > 0 { Actor { device: actor.device.clone(), advisor: Some(by.to_string()) } } else { actor.clone() })
 }
 
 /// The stored answers to any of these mutations that the server has answered before.
