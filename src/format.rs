@@ -63,6 +63,11 @@ pub fn number(value: u32, language: Language) -> String {
 
 /// "¥480", "¥35.50", "₩48,000": whole amounts without decimals, others with all of the
 /// currency's, and the local symbol ("¥", not "CN¥").
+/// A domain amount, as [`money`] shows it.
+pub fn amount(amount: lane_domain::Money, language: Language) -> String {
+    money(amount.minor as f64, amount.currency.code(), language)
+}
+
 pub fn money(minor: f64, currency: &str, language: Language) -> String {
     let digits = lane_domain::money::Currency::from_code(currency).map_or(2, |c| c.minor_digits());
     let scale = 10f64.powi(digits as i32);

@@ -14,7 +14,7 @@ use lane_domain::catalogue::{LocalizedText, ServiceType};
 use lane_domain::decimal::{parse_scaled, DecimalError};
 use lane_domain::ids::{JobLineId, ServiceTypeId};
 use lane_domain::jobs::{
-    order_total, parse_quantity, promised_time, Estimate, JobError, JobItem, JobLine, PartSource, PricingBasis,
+    order_total, parse_quantity, promised_time, quantity_text, Estimate, JobError, JobItem, JobLine, PartSource, PricingBasis,
     DEFAULT_MARGIN_PERCENT, MAX_DESCRIPTION, MAX_MARGIN, PROMISE_STEP,
 };
 use lane_domain::{Currency, Language, Money};
@@ -101,18 +101,6 @@ fn decimal_error(i18n: I18n, error: DecimalError) -> String {
     }
 }
 
-fn price(money: Money, language: Language) -> String {
-    format::money(money.minor as f64, money.currency.code(), language)
-}
-
-/// 1500 thousandths as "1.5".
-fn quantity(milli: u32) -> String {
-    match milli % 1000 {
-        0 => (milli / 1000).to_string(),
-        part => format!("{}.{}", milli / 1000, format!("{part:03}").trim_end_matches('0')),
-    }
-}
-
 /// "2 h 30 min", "45 min".
 fn duration(i18n: I18n, minutes: u32) -> String {
     let (h, m) = ((minutes / 60).to_string(), (minutes % 60).to_string());
@@ -128,9 +116,9 @@ fn estimate_summary(i18n: I18n, estimate: &Estimate) -> String {
     let language = i18n.language();
     let time = duration(i18n, estimate.minutes);
     if estimate.max_cost() == estimate.cost {
-        return i18n.t_with(Msg::OrderEstimateExact, &[("cost", &price(estimate.cost, language)), ("time", &time)]);
+        return i18n.t_with(Msg::OrderEstimateExact, &[("cost", &format::amount(estimate.cost, language)), ("time", &time)]);
     }
-    let (low, high) = (price(estimate.cost, language), price(estimate.max_cost(), language));
+    let (low, high) = (format::amount(estimate.cost, language), format::amount(estimate.max_cost(), language));
     i18n.t_with(Msg::OrderEstimateRange, &[("low", &low), ("high", &high), ("time", &time)])
 }
 
@@ -152,11 +140,11 @@ fn FreeLine(currency: Signal<Option<Currency>>, add: Callback<JobLine>) -> impl 
     let i18n = use_i18n();
     let description = RwSignal::new(String::new());
     let item = RwSignal::new(JobItem::Labour);
-    let quantity_text = RwSignal::new("1".to_owned());
+    let quantity_field = RwSignal::new("1".to_owned());
     let price_text = RwSignal::new(String::new());
     let (description_error, quantity_error, price_error) = (RwSignal::new(None), RwSignal::new(None), RwSignal::new(None));
     let submit = move |_| {
-        let typed_quantity = parse_quantity(&quantity_text.get_untracked()).map_err(|e| decimal_error(i18n, e));
+        let typed_quantity = parse_quantity(&quantity_field.get_untracked()).map_err(|e| decimal_error(i18n, e));
         let typed_price = match currency.get_untracked() {
             Some(currency) => Money::parse(&price_text.get_untracked(), currency).map_err(|e| decimal_error(i18n, e)),
             None => Err(i18n.t(Msg::OrderNoCurrency).to_owned()),
@@ -180,7 +168,7 @@ fn FreeLine(currency: Signal<Option<Currency>>, add: Callback<JobLine>) -> impl 
             Ok(()) => {
                 add.run(line);
                 description.set(String::new());
-                quantity_text.set("1".to_owned());
+                quantity_field.set("1".to_owned());
                 price_text.set(String::new());
             }
         }
@@ -198,7 +186,7 @@ fn FreeLine(currency: Signal<Option<Currency>>, add: Callback<JobLine>) -> impl 
             <div class="order-items" role="group" aria-label=i18n.msg(Msg::OrderKind)>{items}</div>
             <p class="notice" hidden=not_supplied>{i18n.msg(Msg::OrderNoGuarantee)}</p>
             <div class="field-row">
-                <TextField id="order-quantity" label=Msg::OrderQuantity value=quantity_text typing=decimal error=quantity_error.into() />
+                <TextField id="order-quantity" label=Msg::OrderQuantity value=quantity_field typing=decimal error=quantity_error.into() />
                 <TextField id="order-unit-price" label=Msg::OrderUnitPrice value=price_text typing=decimal error=price_error.into() />
             </div>
             <button type="button" class="primary" on:click=submit>{i18n.msg(Msg::OrderAdd)}</button>
@@ -276,7 +264,7 @@ pub fn OrderStep(
             .map(|service| {
                 let id = service.id.clone();
                 let pressed = aria(move || lines.with(|all| all.iter().any(|l| l.service_type.as_ref() == Some(&id))));
-                let hint = format!("{} · {}", duration(i18n, service.duration_minutes), price(service.price, language));
+                let hint = format!("{} · {}", duration(i18n, service.duration_minutes), format::amount(service.price, language));
                 let name = service.names.get(language).to_owned();
                 view! {
                     <li>
@@ -310,9 +298,9 @@ pub fn OrderStep(
                 let detail = format!(
                     "{} · {} × {} = {}",
                     i18n.t(item_label(line.item)),
-                    quantity(line.quantity_milli),
-                    price(line.unit_price, language),
-                    price(line.line_total(), language)
+                    quantity_text(line.quantity_milli),
+                    format::amount(line.unit_price, language),
+                    format::amount(line.line_total(), language)
                 );
                 let notice = line.needs_no_guarantee_notice().then(|| view! { <p class="notice">{i18n.msg(Msg::OrderNoGuarantee)}</p> });
                 let label = i18n.t_with(Msg::OrderRemove, &[("description", &line.description)]);
@@ -328,7 +316,7 @@ pub fn OrderStep(
     let total = text(move || {
         let Some(currency) = currency.get() else { return String::new() };
         match lines.with(|l| order_total(l, currency)) {
-            Ok(total) => i18n.t_with(Msg::OrderTotal, &[("total", &price(total, i18n.language()))]),
+            Ok(total) => i18n.t_with(Msg::OrderTotal, &[("total", &format::amount(total, i18n.language()))]),
             Err(error) => job_error(i18n, error),
         }
     });

@@ -7,15 +7,11 @@ use crate::format;
 use crate::i18n::{fill, text, Msg};
 use lane_domain::appointment::Transport;
 use lane_domain::drop_off::DropOffOrder;
-use lane_domain::jobs::{JobItem, JobLine, PartSource, PricingBasis};
+use lane_domain::jobs::{quantity_text, JobItem, JobLine, PartSource, PricingBasis};
 use lane_domain::readings::DistanceUnit;
 use lane_domain::walkaround::CheckOutcome;
-use lane_domain::{Language, Money};
+use lane_domain::Language;
 use leptos::prelude::*;
-
-fn money(amount: Money, language: Language) -> String {
-    format::money(amount.minor as f64, amount.currency.code(), language)
-}
 
 fn transport(transport: Transport) -> Msg {
     match transport {
@@ -40,15 +36,6 @@ fn item(item: JobItem) -> Msg {
         JobItem::Part { source: PartSource::Original } => Msg::TabletSummaryPartOriginal,
         JobItem::Part { source: PartSource::Aftermarket } => Msg::TabletSummaryPartAftermarket,
         JobItem::Part { source: PartSource::CustomerSupplied } => Msg::TabletSummaryPartCustomer,
-    }
-}
-
-/// "1.5", "2": a quantity in thousandths, as people write it.
-fn quantity(milli: u32) -> String {
-    let whole = milli / 1000;
-    match milli % 1000 {
-        0 => whole.to_string(),
-        rest => format!("{whole}.{}", format!("{rest:03}").trim_end_matches('0')),
     }
 }
 
@@ -105,14 +92,14 @@ pub fn OrderSummary(order: DropOffOrder, language: Language) -> impl IntoView {
                 <tr>
                     <td>{line.description.clone()}</td>
                     <td>{t(item(line.item))}</td>
-                    <td class="number">{quantity(line.quantity_milli)}</td>
-                    <td class="number">{money(line.unit_price, language)}</td>
-                    <td class="number">{money(line.line_total(), language)}</td>
+                    <td class="number">{quantity_text(line.quantity_milli)}</td>
+                    <td class="number">{format::amount(line.unit_price, language)}</td>
+                    <td class="number">{format::amount(line.line_total(), language)}</td>
                 </tr>
             }
         })
         .collect_view();
-    let cost = fill(t(Msg::TabletSummaryEstimateCost), &[("low", &money(estimate.cost, language)), ("high", &money(estimate.max_cost(), language))]);
+    let cost = fill(t(Msg::TabletSummaryEstimateCost), &[("low", &format::amount(estimate.cost, language)), ("high", &format::amount(estimate.max_cost(), language))]);
     let time = fill(t(Msg::TabletSummaryEstimateTime), &[("low", &duration(estimate.minutes, language)), ("high", &duration(estimate.max_minutes(), language))]);
     let promised = promised_at.map(|at| format::moment(at.timestamp_millis() as f64, language)).unwrap_or_else(|| t(Msg::TabletSummaryNotPromised).to_owned());
     let row = move |label: Msg, value: String| view! { <div class="summary-row"><dt>{t(label)}</dt><dd>{value}</dd></div> };
@@ -147,7 +134,7 @@ pub fn OrderSummary(order: DropOffOrder, language: Language) -> impl IntoView {
                 </thead>
                 <tbody>{lines}</tbody>
                 <tfoot>
-                    <tr><th scope="row" colspan="4">{t(Msg::TabletSummaryTotal)}</th><td class="number">{money(total, language)}</td></tr>
+                    <tr><th scope="row" colspan="4">{t(Msg::TabletSummaryTotal)}</th><td class="number">{format::amount(total, language)}</td></tr>
                 </tfoot>
             </table>
             {notice}

@@ -153,6 +153,15 @@ pub fn parse_quantity(typed: &str) -> Result<u32, DecimalError> {
     u32::try_from(parse_scaled(typed, 3)?).map_err(|_| DecimalError::TooLarge)
 }
 
+/// A quantity in thousandths as people write it ("1.5", "2"): what [`parse_quantity`] reads.
+pub fn quantity_text(milli: u32) -> String {
+    let whole = milli / 1000;
+    match milli % 1000 {
+        0 => whole.to_string(),
+        rest => format!("{whole}.{}", format!("{rest:03}").trim_end_matches('0')),
+    }
+}
+
 /// What the order costs: the charged lines, in the order's currency. An order with no charged line
 /// costs zero.
 pub fn order_total(lines: &[JobLine], currency: Currency) -> Result<Money, JobError> {
@@ -429,6 +438,10 @@ mod tests {
         assert_eq!(parse_quantity("4"), Ok(4000));
         assert_eq!(parse_quantity("0.0005"), Err(DecimalError::TooManyDecimals { allowed: 3 }));
         assert_eq!(parse_quantity("5000000"), Err(DecimalError::TooLarge));
+        for (milli, text) in [(4000, "4"), (1500, "1.5"), (1250, "1.25"), (5, "0.005")] {
+            assert_eq!(quantity_text(milli), text);
+            assert_eq!(parse_quantity(text), Ok(milli));
+        }
     }
 
     #[test]
