@@ -15,11 +15,10 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
+mod dom;
+use dom::{button_named, document};
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
+wasm_bindgen_test_configure!(run_in_browser);
 
 fn oil() -> ServiceType {
     ServiceType {
@@ -77,15 +76,6 @@ async fn mount() -> (web_sys::HtmlElement, Saved, Box<dyn std::any::Any>) {
 
 fn element(root: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlElement {
     root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}")).unchecked_into()
-}
-
-fn button_named(root: &web_sys::HtmlElement, name: &str) -> web_sys::HtmlElement {
-    let buttons = root.query_selector_all("button").unwrap();
-    (0..buttons.length())
-        .filter_map(|i| buttons.item(i))
-        .map(|b| b.unchecked_into::<web_sys::HtmlElement>())
-        .find(|b| b.text_content().as_deref() == Some(name))
-        .unwrap_or_else(|| panic!("no button named {name}"))
 }
 
 /// Types `value` into the field as a person would: the value changes, then `input` and `change`.

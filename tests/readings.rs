@@ -11,18 +11,15 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
+mod dom;
+use dom::{document, text_of};
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
+wasm_bindgen_test_configure!(run_in_browser);
 
 /// A fresh container in English, so tests see neither each other's DOM nor another language.
 fn container() -> web_sys::HtmlElement {
     web_sys::window().unwrap().local_storage().unwrap().unwrap().set_item("lane.language", "\"en\"").unwrap();
-    let div = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&div).unwrap();
-    div.unchecked_into()
+    dom::container()
 }
 
 /// The element matching `selector` whose accessible name (its `aria-label`, else its text) is `name`.
@@ -64,10 +61,6 @@ fn type_into(root: &web_sys::HtmlElement, id: &str, value: &str) {
 
 fn value_of(root: &web_sys::HtmlElement, id: &str) -> String {
     root.query_selector(&format!("#{id}")).unwrap().unwrap().unchecked_into::<web_sys::HtmlInputElement>().value()
-}
-
-fn text_of(root: &web_sys::HtmlElement, selector: &str) -> String {
-    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}")).text_content().unwrap_or_default()
 }
 
 const fn km(value: u32) -> Odometer {

@@ -12,11 +12,10 @@ use std::sync::{Arc, Mutex};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
+mod dom;
+use dom::document;
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
+wasm_bindgen_test_configure!(run_in_browser);
 
 /// The step mounted in a fresh container, in English, with the app's stylesheet. Each save is
 /// recorded and, as the visit page does, handed back as the saved walk-around (`saved`), at once

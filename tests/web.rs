@@ -10,34 +10,12 @@ use lane_app::panic_page;
 use lane_domain::Language;
 use leptos::prelude::*;
 use leptos_router::components::Router;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod dom;
+use dom::{button_named, container, document, text_of};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// A fresh container, so tests do not see each other's DOM.
-fn container() -> web_sys::HtmlElement {
-    let div = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&div).unwrap();
-    div.unchecked_into()
-}
-
-fn button_named(root: &web_sys::HtmlElement, name: &str) -> web_sys::HtmlElement {
-    let buttons = root.query_selector_all("button").unwrap();
-    (0..buttons.length())
-        .filter_map(|i| buttons.item(i))
-        .map(|b| b.unchecked_into::<web_sys::HtmlElement>())
-        .find(|b| b.text_content().as_deref() == Some(name))
-        .unwrap_or_else(|| panic!("no button named {name}"))
-}
-
-fn text_of(root: &web_sys::HtmlElement, selector: &str) -> String {
-    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}")).text_content().unwrap_or_default()
-}
 
 #[wasm_bindgen_test]
 fn every_message_has_text_in_every_language() {
