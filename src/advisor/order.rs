@@ -85,6 +85,8 @@ fn job_error(i18n: I18n, error: JobError) -> String {
         }
         JobError::ZeroQuantity => i18n.t(Msg::OrderErrorZeroQuantity).to_owned(),
         JobError::AlreadyDecided => i18n.t(Msg::OrderErrorAlreadyDecided).to_owned(),
+        JobError::PhoneAnswerUnnoted => i18n.t(Msg::OrderErrorPhoneUnnoted).to_owned(),
+        JobError::NotAnAnswer => i18n.t(Msg::OrderErrorNotAnAnswer).to_owned(),
         JobError::Currency(mismatch) => i18n.t_with(Msg::OrderErrorCurrency, &[("currency", mismatch.left.code())]),
         JobError::MarginTooWide { .. } => i18n.t_with(Msg::OrderErrorMargin, &[("max", &MAX_MARGIN.to_string())]),
         JobError::NegativeEstimate => i18n.t(Msg::OrderErrorNegative).to_owned(),

@@ -16,7 +16,7 @@ use lane_domain::drop_off::{DropOffOrder, OrderError};
 use lane_domain::ids::{DeviceId, SignatureId};
 use lane_domain::signature::{DocumentKind, Draft, Signer, SignerRole, Stroke, Strokes};
 use lane_domain::sync::Change;
-use lane_domain::visit::{AdvanceContext, VisitState};
+use lane_domain::visit::VisitState;
 use leptos::prelude::*;
 
 /// What the advisor still has to do before the customer can sign.
@@ -80,7 +80,7 @@ fn SignHere(order: DropOffOrder) -> impl IntoView {
         let signature = signed.signature().clone();
         // As the server will: signing writes the visit up, in the same change.
         let mut written_up = visit;
-        if written_up.advance(VisitState::WrittenUpAndSigned, &AdvanceContext { drop_off_signed: true, pickup_signed: false }).is_err() {
+        if written_up.take_signature(DocumentKind::DropOffOrder, &customer.name, signature.signed_at).is_err() {
             return;
         }
         let records = [LocalRecord::of("signature", signature.id.as_str(), &signature), LocalRecord::of("visit", written_up.id.as_str(), &written_up)];

@@ -369,7 +369,7 @@ fn VisitHeader() -> impl IntoView {
             let recommendations: Vec<String> = past
                 .iter()
                 .flat_map(|v| v.job_lines.iter())
-                .filter(|line| line.added.as_ref().is_some_and(|a| !matches!(a.decision, lane_domain::jobs::Decision::Approved { .. })))
+                .filter(|line| line.added.as_ref().is_some_and(|a| !matches!(a.decision, lane_domain::jobs::Decision::Approved(_))))
                 .map(|line| line.description.clone())
                 .collect();
             let visits = i18n.t_with(Msg::TabletVisitPastVisits, &[("count", &past.len().to_string())]);

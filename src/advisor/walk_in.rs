@@ -206,7 +206,7 @@ fn WalkInForm() -> impl IntoView {
 /// A customer the tablet does not know yet, under a new id it proposes to the server.
 fn new_customer(booking: &ValidBooking) -> (CustomerId, Option<Customer>) {
     let id = CustomerId::parse(&random::uuid_v4()).expect("a UUID is an id");
-    let customer = Customer { id: id.clone(), name: booking.name.clone(), phone: booking.phone.clone(), email: booking.email.clone(), language: booking.language };
+    let customer = Customer { id: id.clone(), name: booking.name.clone(), phone: booking.phone.clone(), email: booking.email.clone(), language: booking.language, class: None };
     (id, Some(customer))
 }
 

@@ -15,6 +15,9 @@ pub struct Customer {
     pub email: Option<Email>,
     /// The language we speak and write to them in.
     pub language: Language,
+    /// How often the dealership keeps in touch (step 12); none until staff class them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<crate::follow_up::CustomerClass>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,6 +22,21 @@ pub fn first_follow_up_due(delivered: DateTime<Utc>) -> DateTime<Utc> {
     delivered + Duration::days(3)
 }
 
+/// The first call is made 3 days to a week after delivery.
+pub fn first_follow_up_latest(delivered: DateTime<Utc>) -> DateTime<Utc> {
+    delivered + Duration::days(7)
+}
+
+/// The second call within 7 days of the first.
+pub fn second_follow_up_due(first_call: DateTime<Utc>) -> DateTime<Utc> {
+    first_call + Duration::days(7)
+}
+
+/// A proposal to the customer within 72 hours of the complaint.
+pub fn complaint_proposal_due(opened: DateTime<Utc>) -> DateTime<Utc> {
+    opened + Duration::hours(72)
+}
+
 /// An unresolved complaint goes to the supervisor within 2 days.
 pub fn complaint_escalation_due(opened: DateTime<Utc>) -> DateTime<Utc> {
     opened + Duration::days(2)
@@ -53,5 +68,8 @@ mod tests {
     fn follow_up_and_escalation() {
         assert_eq!(first_follow_up_due(at(10, 0)), Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap());
         assert_eq!(complaint_escalation_due(at(10, 0)), Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap());
+        assert_eq!(complaint_proposal_due(at(10, 0)), Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap());
+        assert_eq!(first_follow_up_latest(at(10, 0)), Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap());
+        assert_eq!(second_follow_up_due(at(10, 0)), Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap());
     }
 }

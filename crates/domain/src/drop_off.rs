@@ -6,7 +6,7 @@ use crate::appointment::{Concerns, Transport};
 use crate::customer::{Customer, PersonName, Phone};
 use crate::jobs::{order_total, Estimate, JobError, JobLine, PricingBasis};
 use crate::readings::DropOffReadings;
-use crate::signature::{DocumentKind, Signature, Tamper};
+use crate::signature::Tamper;
 use crate::vehicle::{Plate, Vehicle, Vin};
 use crate::visit::{Visit, VisitState};
 use crate::walkaround::{Belongings, KeyTag, Walkaround};
@@ -94,14 +94,13 @@ impl DropOffOrder {
             return Err(OrderError::ValuablesReminderMissing);
         }
         let total = order_total(&visit.job_lines, first.unit_price.currency).map_err(OrderError::Total)?;
-        let year = vehicle.year.map(|y| format!(" {y}")).unwrap_or_default();
         Ok(DropOffOrder {
             language: customer.language,
             customer_name: customer.name.clone(),
             customer_phone: customer.phone.clone(),
             plate: vehicle.plate.clone(),
             vin: vehicle.vin.clone(),
-            vehicle: format!("{} {}{year}", vehicle.make, vehicle.model).trim().to_owned(),
+            vehicle: crate::document::vehicle_line(vehicle),
             concerns: visit.concerns.clone(),
             diagnosis: visit.diagnosis.clone(),
             transport: visit.transport,
@@ -169,38 +168,14 @@ impl Verification {
     }
 }
 
-/// Checks a stored drop-off signature against its stored canonical document and the visit now:
-/// the document's hash, the consent text's, and the visit's signed fields (for the visit's
-/// current version; an amended order's earlier version is checked against its document only).
-pub fn verify_stored(signature: &Signature, canonical: &str, visit: &Visit) -> Result<(), Tamper> {
-    #[derive(Deserialize)]
-    struct Stored {
-        kind: DocumentKind,
-        visit: crate::ids::VisitId,
-        version: u32,
-        content: DropOffOrder,
-    }
-    if crate::signature::Sha256::of(canonical.as_bytes()) != signature.document.sha256 {
-        return Err(Tamper::DocumentChanged);
-    }
-    let stored: Stored = serde_json::from_str(canonical).map_err(|_| Tamper::DocumentChanged)?;
-    if stored.kind != DocumentKind::DropOffOrder || stored.visit != visit.id || stored.version != signature.document.version {
-        return Err(Tamper::WrongDocument);
-    }
-    crate::signature::verify(signature, stored.kind, &stored.visit, stored.version, &stored.content, &signature.consent_text)?;
-    if stored.version == visit.order_version && !stored.content.still_matches(visit) {
-        return Err(Tamper::DocumentChanged);
-    }
-    Ok(())
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::ids::{CustomerId, DeviceId, JobLineId, SignatureId, VehicleId, VisitId};
     use crate::jobs::JobItem;
     use crate::readings::{DistanceUnit, FuelEighths, Odometer};
-    use crate::signature::{canonical_document, Draft, Point, Signer, SignerRole, Stroke, Strokes};
+    use crate::document::verify_stored;
+    use crate::signature::{canonical_document, DocumentKind, Draft, Point, Signature, Signer, SignerRole, Stroke, Strokes};
     use crate::Currency;
     use chrono::TimeZone;
 
@@ -208,17 +183,18 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 12, 3, 1, 30, 0).unwrap()
     }
 
-    fn customer() -> Customer {
+    pub(crate) fn customer() -> Customer {
         Customer {
             id: CustomerId::parse("c-1").unwrap(),
             name: PersonName::parse("王芳").unwrap(),
             phone: Phone::parse("13800138000").unwrap(),
             email: None,
             language: Language::SimplifiedChinese,
+            class: None,
         }
     }
 
-    fn vehicle() -> Vehicle {
+    pub(crate) fn vehicle() -> Vehicle {
         Vehicle {
             id: VehicleId::parse("v-1").unwrap(),
             customer: CustomerId::parse("c-1").unwrap(),

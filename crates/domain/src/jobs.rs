@@ -65,8 +65,29 @@ pub enum Channel {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Decision {
     Pending,
-    Approved { at: DateTime<Utc>, by: PersonName, channel: Channel },
-    Declined { at: DateTime<Utc>, by: PersonName, channel: Channel },
+    Approved(Answer),
+    Declined(Answer),
+}
+
+/// Who answered, when and how. A phone answer carries the advisor's note of the call, the only
+/// record of it; one in person is signed for (`DocumentKind::AddedWorkApproval`) or noted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Answer {
+    pub at: DateTime<Utc>,
+    pub by: PersonName,
+    pub channel: Channel,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+impl Decision {
+    pub fn answer(&self) -> Option<&Answer> {
+        match self {
+            Decision::Pending => None,
+            Decision::Approved(answer) | Decision::Declined(answer) => Some(answer),
+        }
+    }
 }
 
 /// Work the workshop found after the order was signed (追加项目).
@@ -83,18 +104,16 @@ pub struct AddedWork {
 }
 
 impl AddedWork {
-    pub fn approve(&mut self, at: DateTime<Utc>, by: PersonName, channel: Channel) -> Result<(), JobError> {
-        self.decide(Decision::Approved { at, by, channel })
-    }
-
-    pub fn decline(&mut self, at: DateTime<Utc>, by: PersonName, channel: Channel) -> Result<(), JobError> {
-        self.decide(Decision::Declined { at, by, channel })
-    }
-
     /// An answer is recorded once: changing it would rewrite what the customer said.
-    fn decide(&mut self, decision: Decision) -> Result<(), JobError> {
+    pub fn decide(&mut self, decision: Decision) -> Result<(), JobError> {
         if self.decision != Decision::Pending {
             return Err(JobError::AlreadyDecided);
+        }
+        if decision == Decision::Pending {
+            return Err(JobError::NotAnAnswer);
+        }
+        if decision.answer().is_some_and(|a| a.channel == Channel::Phone && a.note.trim().is_empty()) {
+            return Err(JobError::PhoneAnswerUnnoted);
         }
         self.decision = decision;
         Ok(())
@@ -165,11 +184,12 @@ pub fn quantity_text(milli: u32) -> String {
 /// What the order costs: the charged lines, in the order's currency. An order with no charged line
 /// costs zero.
 pub fn order_total(lines: &[JobLine], currency: Currency) -> Result<Money, JobError> {
-    lines
-        .iter()
-        .filter(|line| line.is_charged())
-        .try_fold(Money::new(0, currency), |total, line| total.checked_add(line.line_total()))
-        .map_err(JobError::Currency)
+    lines_total(lines.iter().filter(|line| line.is_charged()), currency)
+}
+
+/// What the given lines cost together, charged or not (added work being put to the customer).
+pub fn lines_total<'a>(lines: impl IntoIterator<Item = &'a JobLine>, currency: Currency) -> Result<Money, JobError> {
+    lines.into_iter().try_fold(Money::new(0, currency), |total, line| total.checked_add(line.line_total())).map_err(JobError::Currency)
 }
 
 /// The estimate of cost and time given when the order is written, with the margin the customer
@@ -260,6 +280,10 @@ pub enum JobError {
     DescriptionTooLong { length: usize },
     ZeroQuantity,
     AlreadyDecided,
+    /// An answer by phone needs the advisor's note of what was said.
+    PhoneAnswerUnnoted,
+    /// An answer that is no answer (pending).
+    NotAnAnswer,
     Currency(CurrencyMismatch),
     MarginTooWide { percent: u8 },
     NegativeEstimate,
@@ -276,6 +300,8 @@ impl fmt::Display for JobError {
             JobError::AlreadyDecided => {
                 write!(f, "The customer already answered this added work; add a new line if they change their mind.")
             }
+            JobError::PhoneAnswerUnnoted => write!(f, "Note what the customer said on the phone: it is the only record of their answer."),
+            JobError::NotAnAnswer => write!(f, "Record whether the customer approved or declined the work."),
             JobError::Currency(mismatch) => write!(f, "The order mixes currencies: {mismatch}."),
             JobError::MarginTooWide { percent } => {
                 write!(f, "An estimate's margin is at most {MAX_MARGIN}%; {percent}% says nothing to the customer.")
@@ -355,10 +381,10 @@ mod tests {
     fn the_total_counts_only_approved_added_work() {
         let mut approved = line("j-2", JobItem::Part { source: PartSource::Original }, 2000, cny(45_000));
         approved.added = Some(added());
-        approved.added.as_mut().unwrap().approve(now(), wang(), Channel::Phone).unwrap();
+        approved.added.as_mut().unwrap().decide(Decision::Approved(answer(Channel::Phone))).unwrap();
         let mut declined = line("j-3", JobItem::Labour, 1000, cny(99_900));
         declined.added = Some(added());
-        declined.added.as_mut().unwrap().decline(now(), wang(), Channel::InPerson).unwrap();
+        declined.added.as_mut().unwrap().decide(Decision::Declined(answer(Channel::InPerson))).unwrap();
         let mut pending = line("j-4", JobItem::Labour, 1000, cny(50_000));
         pending.added = Some(added());
         let lines = [line("j-1", JobItem::Labour, 1500, cny(30_000)), approved, declined, pending];
@@ -371,13 +397,21 @@ mod tests {
     #[test]
     fn added_work_is_decided_once() {
         let mut work = added();
-        work.approve(now(), wang(), Channel::Phone).unwrap();
-        assert_eq!(work.decline(now(), wang(), Channel::Phone), Err(JobError::AlreadyDecided));
-        assert_eq!(work.approve(now(), wang(), Channel::Phone), Err(JobError::AlreadyDecided));
-        assert!(matches!(work.decision, Decision::Approved { channel: Channel::Phone, .. }));
+        assert_eq!(work.decide(Decision::Pending), Err(JobError::NotAnAnswer));
+        let unnoted = Answer { note: " ".into(), ..answer(Channel::Phone) };
+        assert_eq!(work.decide(Decision::Approved(unnoted)), Err(JobError::PhoneAnswerUnnoted));
+        work.decide(Decision::Approved(answer(Channel::Phone))).unwrap();
+        assert_eq!(work.decide(Decision::Declined(answer(Channel::Phone))), Err(JobError::AlreadyDecided));
+        assert_eq!(work.decide(Decision::Approved(answer(Channel::Phone))), Err(JobError::AlreadyDecided));
+        assert!(matches!(work.decision, Decision::Approved(Answer { channel: Channel::Phone, .. })));
         let json = serde_json::to_value(&work.decision).unwrap();
         assert_eq!(json["status"], "approved");
         assert_eq!(json["channel"], "phone");
+        assert_eq!(json["note"], "Yes, go ahead");
+    }
+
+    fn answer(channel: Channel) -> Answer {
+        Answer { at: now(), by: wang(), channel, note: "Yes, go ahead".into() }
     }
 
     fn service(id: &str, minutes: u32, price: Money) -> ServiceType {
@@ -394,7 +428,7 @@ mod tests {
         let catalogue = [service("oil", 45, cny(48_000)), service("tyres", 20, cny(10_000))];
         let customer_part = line("j-3", JobItem::Part { source: PartSource::CustomerSupplied }, 4000, cny(0));
         let mut declined = line("j-5", JobItem::Labour, 3000, cny(1));
-        declined.added = Some(AddedWork { decision: Decision::Declined { at: now(), by: wang(), channel: Channel::Phone }, ..added() });
+        declined.added = Some(AddedWork { decision: Decision::Declined(answer(Channel::Phone)), ..added() });
         let lines = [
             booked("j-1", "oil", cny(48_000)),
             JobLine { quantity_milli: 2000, ..booked("j-2", "tyres", cny(10_000)) },

@@ -7,6 +7,7 @@
 #[macro_use]
 mod newtype;
 
+pub mod added_work;
 pub mod api;
 pub mod appointment;
 pub mod capacity;
@@ -15,19 +16,23 @@ pub mod customer;
 pub mod deadlines;
 pub mod decimal;
 pub mod device;
+pub mod document;
 pub mod drop_off;
+pub mod follow_up;
 pub mod ids;
 pub mod kiosk;
 pub mod jobs;
 pub mod language;
 pub mod money;
 pub mod photo;
+pub mod pickup;
 pub mod readings;
 pub mod signature;
 pub mod sync;
 pub mod vehicle;
 pub mod visit;
 pub mod walkaround;
+pub mod workshop;
 
 pub use language::Language;
 pub use money::{Currency, Money};

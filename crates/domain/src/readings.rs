@@ -75,12 +75,19 @@ pub struct DropOffReadings {
 
 /// What is read when the car is handed back. A pickup reading has no correction: it can only
 /// be checked again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PickupReadings {
     pub odometer: Odometer,
     pub fuel: FuelEighths,
+    /// Why the car went further than [`UNEXPLAINED_KM`] while in (a road test, a trip to a
+    /// specialist).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
+
+/// The distance a car may cover while in (moving it about, a short road test) without a note.
+pub const UNEXPLAINED_KM: u32 = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadingError {
@@ -89,6 +96,8 @@ pub enum ReadingError {
     BelowLastKnown { reading: Odometer, last_known: Odometer },
     /// A pickup reading lower than the drop-off reading of the same visit.
     PickupBelowDropOff { pickup: Odometer, drop_off: Odometer },
+    /// Driven further than [`UNEXPLAINED_KM`] since drop-off, with no note saying why.
+    DistanceUnexplained { km: u32 },
 }
 
 impl fmt::Display for ReadingError {
@@ -107,6 +116,10 @@ impl fmt::Display for ReadingError {
                 "The pickup reading {} is lower than the drop-off reading {}. Check the odometer again.",
                 pickup.value, drop_off.value
             ),
+            ReadingError::DistanceUnexplained { km } => write!(
+                f,
+                "The car went {km} km since drop-off, more than {UNEXPLAINED_KM}: add a note saying why (such as a road test)."
+            ),
         }
     }
 }
@@ -124,13 +137,18 @@ pub fn check_drop_off(reading: Odometer, last_known: Option<Odometer>, correctio
     }
 }
 
-/// A pickup reading can never be below the drop-off reading.
-pub fn check_pickup(pickup: Odometer, drop_off: Odometer) -> Result<(), ReadingError> {
-    if pickup.metres() < drop_off.metres() {
-        Err(ReadingError::PickupBelowDropOff { pickup, drop_off })
-    } else {
-        Ok(())
+/// A pickup reading can never be below the drop-off reading, and a long way above it needs a note.
+pub fn check_pickup(pickup: &PickupReadings, drop_off: Odometer) -> Result<(), ReadingError> {
+    let odometer = pickup.odometer;
+    if odometer.metres() < drop_off.metres() {
+        return Err(ReadingError::PickupBelowDropOff { pickup: odometer, drop_off });
     }
+    let km = ((odometer.metres() - drop_off.metres()) / 1000) as u32;
+    let explained = pickup.note.as_deref().is_some_and(|n| !n.trim().is_empty());
+    if km > UNEXPLAINED_KM && !explained {
+        return Err(ReadingError::DistanceUnexplained { km });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -165,11 +183,23 @@ mod tests {
         assert!(check_drop_off(miles, Some(km(161)), None).is_err());
     }
 
+    fn pickup(value: u32, note: Option<&str>) -> PickupReadings {
+        PickupReadings { odometer: km(value), fuel: FuelEighths::new(4).unwrap(), note: note.map(str::to_owned) }
+    }
+
     #[test]
     fn pickup_never_below_drop_off() {
-        assert!(check_pickup(km(38_125), km(38_120)).is_ok());
-        assert!(check_pickup(km(38_120), km(38_120)).is_ok());
-        let err = check_pickup(km(38_100), km(38_120)).unwrap_err();
+        assert!(check_pickup(&pickup(38_125, None), km(38_120)).is_ok());
+        assert!(check_pickup(&pickup(38_120, None), km(38_120)).is_ok());
+        let err = check_pickup(&pickup(38_100, None), km(38_120)).unwrap_err();
         assert!(err.to_string().contains("lower than the drop-off reading 38120"));
+    }
+
+    #[test]
+    fn a_long_way_since_drop_off_needs_a_note() {
+        assert!(check_pickup(&pickup(38_130, None), km(38_120)).is_ok());
+        assert_eq!(check_pickup(&pickup(38_131, None), km(38_120)), Err(ReadingError::DistanceUnexplained { km: 11 }));
+        assert!(check_pickup(&pickup(38_131, Some(" ")), km(38_120)).is_err());
+        assert!(check_pickup(&pickup(38_131, Some("Road test")), km(38_120)).is_ok());
     }
 }

@@ -62,6 +62,13 @@ pub enum Change {
     ///
     /// [`Visit::amend_order`]: crate::visit::Visit::amend_order
     AmendOrder { visit: VisitId },
+    /// A fact of the visit after drop-off ([`Visit::record`]): appended, so what two tablets
+    /// record offline both count.
+    ///
+    /// [`Visit::record`]: crate::visit::Visit::record
+    RecordVisit { visit: VisitId, event: crate::workshop::VisitEvent },
+    /// Sets the customer's class, which sets how often the dealership keeps in touch.
+    ClassifyCustomer { customer: crate::ids::CustomerId, class: Option<crate::follow_up::CustomerClass> },
 }
 
 impl Change {

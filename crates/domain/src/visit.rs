@@ -2,6 +2,9 @@
 //! and its record, which devices change by plain field edits that are checked here.
 
 use crate::appointment::{Concerns, Transport};
+use crate::follow_up::{Complaint, FollowUpCall};
+use crate::pickup::Handback;
+use crate::workshop::{CustomerContact, EventError, Handover, QualityCheck};
 use crate::ids::{AdvisorId, AppointmentId, CustomerId, JobLineId, VehicleId, VisitId};
 use crate::jobs::{Decision, Estimate, JobError, JobLine, PricingBasis};
 use crate::newtype::trimmed_within;
@@ -105,6 +108,29 @@ pub struct Visit {
     /// one more for each amendment ([`Visit::amend_order`]).
     #[serde(default = "first_order_version")]
     pub order_version: u32,
+    // What happens after drop-off, appended by events (`workshop`, `follow_up`). Visits stored
+    // before these were recorded read as having none.
+    #[serde(default)]
+    pub handover: Option<Handover>,
+    #[serde(default)]
+    pub work_finished_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub quality: Vec<QualityCheck>,
+    #[serde(default)]
+    pub washed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub contacts: Vec<CustomerContact>,
+    /// How many added-work approvals the customer has signed: the next one is this plus one.
+    #[serde(default)]
+    pub approvals_signed: u32,
+    #[serde(default)]
+    pub handback: Handback,
+    #[serde(default)]
+    pub delivered_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub follow_up: Vec<FollowUpCall>,
+    #[serde(default)]
+    pub complaint: Option<Complaint>,
 }
 
 fn first_order_version() -> u32 {
@@ -129,6 +155,7 @@ pub enum VisitEdit {
     PricingBasis(PricingBasis),
     Estimate(Estimate),
     PromisedAt(Option<DateTime<Utc>>),
+    Handback(Handback),
 }
 
 /// The field a [`VisitEdit`] changes: the key of last-writer-wins bookkeeping.
@@ -148,6 +175,7 @@ pub enum VisitField {
     PricingBasis,
     Estimate,
     PromisedAt,
+    Handback,
 }
 
 impl VisitEdit {
@@ -165,6 +193,7 @@ impl VisitEdit {
             VisitEdit::PricingBasis(_) => VisitField::PricingBasis,
             VisitEdit::Estimate(_) => VisitField::Estimate,
             VisitEdit::PromisedAt(_) => VisitField::PromisedAt,
+            VisitEdit::Handback(_) => VisitField::Handback,
         }
     }
 }
@@ -194,14 +223,6 @@ pub struct Parties {
     pub advisor: Option<AdvisorId>,
 }
 
-/// What [`Visit::advance`] needs to know that the visit record does not hold: the signatures are
-/// records of their own (see `signature`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct AdvanceContext {
-    pub drop_off_signed: bool,
-    pub pickup_signed: bool,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VisitError {
     Transition(InvalidTransition),
@@ -218,9 +239,17 @@ pub enum VisitError {
     /// A line added after signing that is not marked as added work.
     LineNotAddedWork { line: JobLineId },
     NoDropOffReadings,
-    DropOffNotSigned,
     NoPickupReadings,
-    PickupNotSigned,
+    /// A step that has its own record: a signature or a workshop event moves the visit there.
+    StepHasItsRecord { to: VisitState },
+    Event(EventError),
+    Pickup(crate::pickup::PickupError),
+    /// A signature for added work when none is waiting for an answer.
+    NoAddedWorkPending,
+    AddedWork(crate::added_work::AddedWorkError),
+    /// Approving added work in person is done by the customer's signature.
+    ApprovalIsSigned,
+    NoSuchLine { line: JobLineId },
     Delivered,
     /// Only a signed order whose car is not in the workshop yet can be amended.
     NotAmendable { state: VisitState },
@@ -251,9 +280,18 @@ impl fmt::Display for VisitError {
                 "Job line {line} is new on a signed order: mark it as added work so the customer can approve it."
             ),
             VisitError::NoDropOffReadings => write!(f, "Record the odometer and fuel at drop-off first."),
-            VisitError::DropOffNotSigned => write!(f, "The customer has not signed the drop-off order yet."),
             VisitError::NoPickupReadings => write!(f, "Record the odometer and fuel at pickup first."),
-            VisitError::PickupNotSigned => write!(f, "The customer has not signed at pickup yet."),
+            VisitError::StepHasItsRecord { to: VisitState::WrittenUpAndSigned } => {
+                write!(f, "The customer's signature on the order writes the visit up.")
+            }
+            VisitError::StepHasItsRecord { to: VisitState::Delivered } => write!(f, "The customer's signature at pickup delivers the car."),
+            VisitError::StepHasItsRecord { to } => write!(f, "Record what happened (the hand-over, the checks, the wash) and the visit becomes {to:?}."),
+            VisitError::Event(e) => e.fmt(f),
+            VisitError::Pickup(e) => e.fmt(f),
+            VisitError::NoAddedWorkPending => write!(f, "No added work is waiting for the customer's answer."),
+            VisitError::AddedWork(e) => e.fmt(f),
+            VisitError::ApprovalIsSigned => write!(f, "A customer who is here approves added work by signing for it on the tablet."),
+            VisitError::NoSuchLine { line } => write!(f, "There is no job line {line} on this visit."),
             VisitError::NotAmendable { state: VisitState::CheckedIn | VisitState::WalkAroundDone } => {
                 write!(f, "The order is not signed yet: change it directly.")
             }
@@ -277,6 +315,12 @@ impl From<InvalidTransition> for VisitError {
 impl From<ReadingError> for VisitError {
     fn from(e: ReadingError) -> VisitError {
         VisitError::Reading(e)
+    }
+}
+
+impl From<EventError> for VisitError {
+    fn from(e: EventError) -> VisitError {
+        VisitError::Event(e)
     }
 }
 
@@ -313,6 +357,16 @@ impl Visit {
             promised_at: None,
             checked_in_at: at,
             order_version: first_order_version(),
+            handover: None,
+            work_finished_at: None,
+            quality: Vec::new(),
+            washed_at: None,
+            contacts: Vec::new(),
+            approvals_signed: 0,
+            handback: Handback::default(),
+            delivered_at: None,
+            follow_up: Vec::new(),
+            complaint: None,
         }
     }
 
@@ -350,13 +404,13 @@ impl Visit {
             VisitEdit::DropOffReadings(readings) => {
                 check_drop_off(readings.odometer, last_known_odometer, readings.correction_reason.as_deref())?;
                 if let Some(pickup) = &self.pickup {
-                    check_pickup(pickup.odometer, readings.odometer)?;
+                    check_pickup(pickup, readings.odometer)?;
                 }
                 self.drop_off = Some(readings);
             }
             VisitEdit::PickupReadings(readings) => {
                 let drop_off = self.drop_off.as_ref().ok_or(VisitError::NoDropOffReadings)?;
-                check_pickup(readings.odometer, drop_off.odometer)?;
+                check_pickup(&readings, drop_off.odometer)?;
                 self.pickup = Some(readings);
             }
             VisitEdit::JobLines(lines) => {
@@ -372,12 +426,17 @@ impl Visit {
                 self.estimate = Some(estimate);
             }
             VisitEdit::PromisedAt(at) => self.promised_at = at,
+            VisitEdit::Handback(handback) => {
+                if self.state != VisitState::Ready {
+                    return Err(VisitError::Pickup(crate::pickup::PickupError::NotReady { state: self.state }));
+                }
+                handback.check(&self.walkaround, &self.belongings).map_err(VisitError::Pickup)?;
+                self.handback = handback;
+            }
         }
         Ok(())
     }
 
-    /// Moves the visit on. Writing up needs the drop-off readings and the customer's signature on
-    /// the order; delivery needs the pickup readings and the pickup signature.
     /// Reopens the signed drop-off order for a change, before the car goes into the workshop (the
     /// customer remembers another concern, a line was wrong): the visit is back at walk-around
     /// done, and the next version of the order is what the customer signs again. The signed
@@ -391,14 +450,13 @@ impl Visit {
         Ok(())
     }
 
-    pub fn advance(&mut self, to: VisitState, ctx: &AdvanceContext) -> Result<(), VisitError> {
+    /// Moves the visit on by the advisor's word alone: only the walk-around done. Every later step
+    /// follows from its own record, a signature ([`Visit::take_signature`]) or a workshop event
+    /// ([`Visit::record`]), so no state is reached without the evidence of it.
+    pub fn advance(&mut self, to: VisitState) -> Result<(), VisitError> {
         self.state.transition(to)?;
-        match to {
-            VisitState::WrittenUpAndSigned if self.drop_off.is_none() => return Err(VisitError::NoDropOffReadings),
-            VisitState::WrittenUpAndSigned if !ctx.drop_off_signed => return Err(VisitError::DropOffNotSigned),
-            VisitState::Delivered if self.pickup.is_none() => return Err(VisitError::NoPickupReadings),
-            VisitState::Delivered if !ctx.pickup_signed => return Err(VisitError::PickupNotSigned),
-            _ => {}
+        if to != VisitState::WalkAroundDone {
+            return Err(VisitError::StepHasItsRecord { to });
         }
         self.state = to;
         Ok(())
@@ -431,9 +489,111 @@ fn check_signed_lines_kept(old: &[JobLine], new: &[JobLine]) -> Result<(), Visit
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::VisitState::*;
     use super::*;
+    use crate::customer::PersonName;
+    use crate::jobs::{AddedWork, Answer, Channel, JobItem};
+    use crate::readings::{DistanceUnit, FuelEighths};
+    use crate::signature::DocumentKind;
+    use crate::{Currency, Money};
+    use chrono::TimeZone;
+
+    fn at(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, h, 0, 0).unwrap()
+    }
+
+    fn km(value: u32) -> Odometer {
+        Odometer { value, unit: DistanceUnit::Km }
+    }
+
+    pub(crate) fn visit() -> Visit {
+        Visit {
+            id: VisitId::parse("v-1").unwrap(),
+            appointment: None,
+            customer: CustomerId::parse("c-1").unwrap(),
+            vehicle: VehicleId::parse("veh-1").unwrap(),
+            advisor: Some(AdvisorId::parse("adv-1").unwrap()),
+            state: CheckedIn,
+            transport: Transport::Wait,
+            concerns: Concerns::parse("Squeal when braking").unwrap(),
+            diagnosis: String::new(),
+            walkaround: Walkaround::default(),
+            drop_off: None,
+            pickup: None,
+            belongings: Belongings::default(),
+            key_tag: None,
+            job_lines: vec![],
+            pricing_basis: PricingBasis::ByItem,
+            estimate: None,
+            promised_at: None,
+            checked_in_at: at(1),
+            order_version: 1,
+            handover: None,
+            work_finished_at: None,
+            quality: vec![],
+            washed_at: None,
+            contacts: vec![],
+            approvals_signed: 0,
+            handback: Handback::default(),
+            delivered_at: None,
+            follow_up: vec![],
+            complaint: None,
+        }
+    }
+
+    fn drop_off(value: u32) -> VisitEdit {
+        VisitEdit::DropOffReadings(DropOffReadings { odometer: km(value), fuel: FuelEighths::new(4).unwrap(), correction_reason: None })
+    }
+
+    fn pickup(value: u32) -> VisitEdit {
+        VisitEdit::PickupReadings(PickupReadings { odometer: km(value), fuel: FuelEighths::new(4).unwrap(), note: None })
+    }
+
+    pub(crate) fn line(id: &str, added: Option<Decision>) -> JobLine {
+        JobLine {
+            id: JobLineId::parse(id).unwrap(),
+            description: "Brake pads".into(),
+            service_type: None,
+            item: JobItem::Labour,
+            quantity_milli: 1000,
+            unit_price: Money::new(30_000, Currency::Cny),
+            added: added.map(|decision| AddedWork { reason: "Worn".into(), safety: true, extra_minutes: 30, decision }),
+        }
+    }
+
+    /// Added work, priced apart from the signed line.
+    pub(crate) fn added_line(id: &str, decision: Decision) -> JobLine {
+        JobLine { description: "Brake discs".into(), unit_price: Money::new(45_000, Currency::Cny), ..line(id, Some(decision)) }
+    }
+
+    fn wang() -> PersonName {
+        PersonName::parse("王小明").unwrap()
+    }
+
+    /// A visit whose drop-off order the customer signed: one line, 300.00 estimated in 60 min.
+    pub(crate) fn signed_visit() -> Visit {
+        let mut v = visit();
+        v.apply(drop_off(38_120), None).unwrap();
+        v.apply(VisitEdit::JobLines(vec![line("j-1", None)]), None).unwrap();
+        v.apply(VisitEdit::Estimate(Estimate { cost: Money::new(30_000, Currency::Cny), minutes: 60, margin_percent: 10 }), None).unwrap();
+        v.advance(WalkAroundDone).unwrap();
+        v.take_signature(DocumentKind::DropOffOrder, &wang(), at(2)).unwrap();
+        v
+    }
+
+    /// A signed visit made ready, with one added line approved and one declined, and its pickup
+    /// readings.
+    pub(crate) fn ready_visit() -> Visit {
+        let mut v = signed_visit();
+        let answer = |note: &str| Answer { at: at(11), by: wang(), channel: Channel::Phone, note: note.into() };
+        v.job_lines.push(added_line("j-2", Decision::Approved(answer("Go ahead"))));
+        v.job_lines.push(added_line("j-3", Decision::Declined(answer("Next time"))));
+        v.state = Ready;
+        v.apply(pickup(38_125), None).unwrap();
+        v
+    }
+
 
     const ALL: [VisitState; 7] = [CheckedIn, WalkAroundDone, WrittenUpAndSigned, InWorkshop, QualityCheck, Ready, Delivered];
 
@@ -466,74 +626,6 @@ mod tests {
 
     mod record {
         use super::*;
-        use crate::jobs::{AddedWork, Channel, JobItem};
-        use crate::readings::{DistanceUnit, FuelEighths};
-        use crate::{Currency, Money};
-        use chrono::TimeZone;
-
-        fn at(h: u32) -> DateTime<Utc> {
-            Utc.with_ymd_and_hms(2026, 11, 24, h, 0, 0).unwrap()
-        }
-
-        fn km(value: u32) -> Odometer {
-            Odometer { value, unit: DistanceUnit::Km }
-        }
-
-        fn visit() -> Visit {
-            Visit {
-                id: VisitId::parse("v-1").unwrap(),
-                appointment: None,
-                customer: CustomerId::parse("c-1").unwrap(),
-                vehicle: VehicleId::parse("veh-1").unwrap(),
-                advisor: Some(AdvisorId::parse("adv-1").unwrap()),
-                state: CheckedIn,
-                transport: Transport::Wait,
-                concerns: Concerns::parse("Squeal when braking").unwrap(),
-                diagnosis: String::new(),
-                walkaround: Walkaround::default(),
-                drop_off: None,
-                pickup: None,
-                belongings: Belongings::default(),
-                key_tag: None,
-                job_lines: vec![],
-                pricing_basis: PricingBasis::ByItem,
-                estimate: None,
-                promised_at: None,
-                checked_in_at: at(1),
-                order_version: 1,
-            }
-        }
-
-        fn drop_off(value: u32) -> VisitEdit {
-            VisitEdit::DropOffReadings(DropOffReadings { odometer: km(value), fuel: FuelEighths::new(4).unwrap(), correction_reason: None })
-        }
-
-        fn pickup(value: u32) -> VisitEdit {
-            VisitEdit::PickupReadings(PickupReadings { odometer: km(value), fuel: FuelEighths::new(4).unwrap() })
-        }
-
-        fn line(id: &str, added: Option<Decision>) -> JobLine {
-            JobLine {
-                id: JobLineId::parse(id).unwrap(),
-                description: "Brake pads".into(),
-                service_type: None,
-                item: JobItem::Labour,
-                quantity_milli: 1000,
-                unit_price: Money::new(30_000, Currency::Cny),
-                added: added.map(|decision| AddedWork { reason: "Worn".into(), safety: true, extra_minutes: 30, decision }),
-            }
-        }
-
-        const SIGNED: AdvanceContext = AdvanceContext { drop_off_signed: true, pickup_signed: true };
-
-        fn signed_visit() -> Visit {
-            let mut v = visit();
-            v.apply(drop_off(38_120), None).unwrap();
-            v.apply(VisitEdit::JobLines(vec![line("j-1", None)]), None).unwrap();
-            v.advance(WalkAroundDone, &SIGNED).unwrap();
-            v.advance(WrittenUpAndSigned, &SIGNED).unwrap();
-            v
-        }
 
         #[test]
         fn edits_name_their_field_on_the_wire() {
@@ -576,28 +668,34 @@ mod tests {
         }
 
         #[test]
-        fn writing_up_needs_readings_and_the_signature() {
+        fn only_the_walk_around_is_done_by_word_alone() {
             let mut v = visit();
-            v.advance(WalkAroundDone, &AdvanceContext::default()).unwrap();
-            assert_eq!(v.advance(WrittenUpAndSigned, &SIGNED), Err(VisitError::NoDropOffReadings));
-            v.apply(drop_off(38_120), None).unwrap();
-            assert_eq!(v.advance(WrittenUpAndSigned, &AdvanceContext::default()), Err(VisitError::DropOffNotSigned));
+            v.advance(WalkAroundDone).unwrap();
+            assert_eq!(v.take_signature(DocumentKind::DropOffOrder, &wang(), at(2)), Err(VisitError::NoDropOffReadings));
+            assert_eq!(v.advance(WrittenUpAndSigned), Err(VisitError::StepHasItsRecord { to: WrittenUpAndSigned }));
             assert_eq!(v.state, WalkAroundDone);
-            v.advance(WrittenUpAndSigned, &SIGNED).unwrap();
-            assert!(matches!(v.advance(Delivered, &SIGNED), Err(VisitError::Transition(_))));
+            v.apply(drop_off(38_120), None).unwrap();
+            v.take_signature(DocumentKind::DropOffOrder, &wang(), at(2)).unwrap();
+            assert_eq!(v.state, WrittenUpAndSigned);
+            assert_eq!(v.advance(InWorkshop), Err(VisitError::StepHasItsRecord { to: InWorkshop }));
+            assert!(matches!(v.advance(Delivered), Err(VisitError::Transition(_))));
         }
 
         #[test]
-        fn delivery_needs_pickup_readings_and_the_signature() {
-            let mut v = signed_visit();
-            for to in [InWorkshop, QualityCheck, Ready] {
-                v.advance(to, &SIGNED).unwrap();
-            }
-            assert_eq!(v.advance(Delivered, &SIGNED), Err(VisitError::NoPickupReadings));
-            v.apply(pickup(38_130), None).unwrap();
-            assert_eq!(v.advance(Delivered, &AdvanceContext { pickup_signed: false, ..SIGNED }), Err(VisitError::PickupNotSigned));
-            v.advance(Delivered, &SIGNED).unwrap();
+        fn a_delivered_visit_is_closed() {
+            let mut v = ready_visit();
+            v.take_signature(DocumentKind::PickupAcceptance, &wang(), at(17)).unwrap();
             assert_eq!(v.apply(VisitEdit::Diagnosis("late".into()), None), Err(VisitError::Delivered));
+        }
+
+        #[test]
+        fn the_handback_is_recorded_when_the_car_is_ready() {
+            let mut v = signed_visit();
+            let handback = Handback { keys_returned: true, ..Handback::default() };
+            assert!(matches!(v.apply(VisitEdit::Handback(handback.clone()), None), Err(VisitError::Pickup(_))));
+            let mut v = ready_visit();
+            v.apply(VisitEdit::Handback(handback.clone()), None).unwrap();
+            assert_eq!(v.handback, handback);
         }
 
         #[test]
@@ -607,8 +705,8 @@ mod tests {
             assert_eq!((v.state, v.order_version), (WalkAroundDone, 2));
             v.apply(VisitEdit::Concerns(Concerns::parse("Also a rattle").unwrap()), None).unwrap();
             assert_eq!(v.amend_order(), Err(VisitError::NotAmendable { state: WalkAroundDone }));
-            v.advance(WrittenUpAndSigned, &SIGNED).unwrap();
-            v.advance(InWorkshop, &SIGNED).unwrap();
+            v.take_signature(DocumentKind::DropOffOrder, &wang(), at(3)).unwrap();
+            v.state = InWorkshop;
             assert_eq!(v.amend_order(), Err(VisitError::NotAmendable { state: InWorkshop }));
             assert!(v.amend_order().unwrap_err().to_string().contains("added job lines"));
             assert_eq!(v.order_version, 2);
@@ -620,7 +718,7 @@ mod tests {
             for edit in [
                 VisitEdit::Walkaround(Walkaround::default()),
                 VisitEdit::Belongings(Belongings::default()),
-                VisitEdit::Estimate(Estimate { cost: Money::new(0, Currency::Cny), minutes: 60, margin_percent: 10 }),
+                VisitEdit::Estimate(Estimate { cost: Money::new(0, Currency::Cny), minutes: 90, margin_percent: 10 }),
                 drop_off(38_121),
                 VisitEdit::Concerns(Concerns::parse("Also a rattle").unwrap()),
                 VisitEdit::PricingBasis(PricingBasis::BySymptom),
@@ -649,7 +747,7 @@ mod tests {
             let mut revised = line("j-2", Some(Decision::Pending));
             revised.quantity_milli = 1500;
             v.apply(VisitEdit::JobLines(vec![j1.clone(), revised]), None).unwrap();
-            let answer = Decision::Approved { at: at(10), by: crate::customer::PersonName::parse("王小明").unwrap(), channel: Channel::Phone };
+            let answer = Decision::Approved(Answer { at: at(10), by: wang(), channel: Channel::Phone, note: "Go ahead".into() });
             let approved = line("j-2", Some(answer));
             v.apply(VisitEdit::JobLines(vec![j1.clone(), approved.clone()]), None).unwrap();
             assert_eq!(v.apply(VisitEdit::JobLines(vec![j1.clone(), line("j-2", Some(Decision::Pending))]), None), Err(VisitError::SignedLineChanged { line: approved.id.clone() }));

@@ -2,6 +2,7 @@
 //! validated on its way in; a row that no longer parses is reported as a database error, not
 //! passed on half-read.
 
+use lane_domain::follow_up::CustomerClass;
 use lane_domain::appointment::{Appointment, AppointmentStatus, Concerns, ConfirmationCode, Services, Transport};
 use lane_domain::catalogue::{Advisor, LocalizedText, ServiceType};
 use lane_domain::customer::{Customer, Email, PersonName, Phone};
@@ -84,15 +85,17 @@ pub async fn advisor(conn: &mut AnyConnection, id: &str) -> Result<Option<Adviso
 }
 
 pub async fn customer(conn: &mut AnyConnection, id: &str) -> Result<Option<Customer>, sqlx::Error> {
-    let row: Option<(String, String, String, Option<String>, String)> =
-        sqlx::query_as("SELECT id, name, phone, email, language FROM customers WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
-    row.map(|(id, name, phone, email, language)| {
+    type Row = (String, String, String, Option<String>, String, Option<String>);
+    let row: Option<Row> =
+        sqlx::query_as("SELECT id, name, phone, email, language, class FROM customers WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
+    row.map(|(id, name, phone, email, language, class)| {
         Ok(Customer {
             id: parse(CustomerId::parse(&id), "customer", &id)?,
             name: parse(PersonName::parse(&name), "customer name", &id)?,
             phone: parse(Phone::parse(&phone), "customer phone", &id)?,
             email: email.map(|e| parse(Email::parse(&e), "customer email", &id)).transpose()?,
             language: Language::from_tag(&language).ok_or_else(|| bad("customer language", &id))?,
+            class: class.map(|c| CustomerClass::parse(&c).ok_or_else(|| bad("customer class", &id))).transpose()?,
         })
     })
     .transpose()

@@ -8,9 +8,10 @@ use crate::http::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use lane_domain::device::DeviceKind;
-use lane_domain::drop_off::{verify_stored, Verification};
+use lane_domain::document::verify_stored;
+use lane_domain::drop_off::Verification;
 use lane_domain::ids::SignatureId;
-use lane_domain::signature::{Signature, Tamper};
+use lane_domain::signature::{DocumentKind, Signature, Tamper};
 use lane_domain::visit::Visit;
 
 #[utoipa::path(get, path = "/signatures/{id}/verification", tag = "sync", security(("device" = [])),
@@ -31,7 +32,8 @@ pub async fn verification(State(state): State<AppState>, device: Device, Path(id
     // check is for, so it is an answer, not a server error.
     let (outcome, superseded) = match (serde_json::from_str::<Signature>(&signature), serde_json::from_str::<Visit>(&visit)) {
         (Ok(signature), Ok(visit)) if signature.id == id => {
-            (verify_stored(&signature, &document, &visit), signature.document.version < visit.order_version)
+            let superseded = signature.document.kind == DocumentKind::DropOffOrder && signature.document.version < visit.order_version;
+            (verify_stored(&signature, &document, &visit), superseded)
         }
         _ => (Err(Tamper::DocumentChanged), false),
     };

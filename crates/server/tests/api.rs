@@ -13,11 +13,14 @@ use axum::http::{header, Method, Request, StatusCode};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use common::{app_on, body_bytes, postgres_url, TestApp};
 use lane_domain::appointment::{BookingRequest, Concerns, ConfirmationCode, Transport};
-use lane_domain::customer::Customer;
-use lane_domain::drop_off::DropOffOrder;
+use lane_domain::customer::{Customer, PersonName};
+use lane_domain::document::Document;
+use lane_domain::follow_up::{CallOutcome, CustomerClass, FollowUpCall};
+use lane_domain::workshop::{CheckStage, ContactChannel, ContactPurpose, CustomerContact, Handover, QualityCheck, VisitEvent};
+use lane_domain::pickup::Handback;
 use lane_domain::ids::{AdvisorId, AppointmentId, CustomerId, DeviceId, JobLineId, MutationId, ServiceTypeId, SignatureId, VehicleId, VisitId};
-use lane_domain::jobs::{Estimate, JobItem, JobLine};
-use lane_domain::readings::{DistanceUnit, DropOffReadings, FuelEighths, Odometer};
+use lane_domain::jobs::{AddedWork, Answer, Channel, Decision, Estimate, JobItem, JobLine};
+use lane_domain::readings::{DistanceUnit, DropOffReadings, FuelEighths, Odometer, PickupReadings};
 use lane_domain::signature::{DocumentKind, Draft, Point, Signer, SignerRole, Stroke, Strokes};
 use lane_domain::vehicle::Vehicle;
 use lane_domain::walkaround::Belongings;
@@ -64,6 +67,7 @@ on_both_databases!(
     pushes_stop_at_a_gap_and_refuse_other_devices_and_missing_sign_ins,
     a_visit_follows_its_state_machine,
     a_signed_order_is_checked_frozen_and_verifiable,
+    after_drop_off_the_visit_runs_to_delivery_by_its_records,
     a_full_slot_refuses_the_next_booking,
     check_ins_say_who_comes_and_walk_ins_go_to_the_least_busy_advisor,
     a_walk_in_registered_on_a_tablet_keeps_its_ids_and_its_advisor,
@@ -1108,11 +1112,11 @@ async fn a_visit_follows_its_state_machine(lane: Lane) {
     assert_applied(&results[0]);
     assert_eq!(lane.scalar("SELECT state FROM visits WHERE id = 'visit-1'").await, "walk_around_done");
 
-    // Writing up needs the drop-off readings and the customer's signature.
+    // Writing up is the customer's signature on the order, not a step of its own.
     let before = lane.fingerprint().await;
     let results = push_all(&lane, &tablet, &[next(advance("visit-1", VisitState::WrittenUpAndSigned))]).await;
-    assert_rejected(&results[0], "invalid");
-    assert!(results[0]["reason"]["message"].as_str().unwrap().contains("odometer"), "{}", results[0]);
+    assert_rejected(&results[0], "invalid_transition");
+    assert!(results[0]["reason"]["message"].as_str().unwrap().contains("signature"), "{}", results[0]);
     let after = lane.fingerprint().await;
     assert_eq!(after["visits.body"], before["visits.body"]);
     assert_eq!(lane.scalar("SELECT state FROM visits WHERE id = 'visit-1'").await, "walk_around_done");
@@ -1131,6 +1135,12 @@ async fn a_visit_follows_its_state_machine(lane: Lane) {
 /// them, as the app does; `prepare` first changes the visit, so a test can sign what the server
 /// must refuse.
 async fn sign_order(lane: &Lane, tablet: &Device, visit: &str, prepare: fn(&mut Visit)) -> Change {
+    sign(lane, tablet, visit, DocumentKind::DropOffOrder, prepare).await
+}
+
+/// The customer's signature on the visit's next document of `kind`, as a tablet makes it from
+/// what it pulled (changed by `prepare`: what the device believes).
+async fn sign(lane: &Lane, tablet: &Device, visit: &str, kind: DocumentKind, prepare: fn(&mut Visit)) -> Change {
     let page = pull(lane, tablet, 0, 1000).await;
     let record = |kind: &str, id: &str| -> Value {
         page["records"].as_array().unwrap().iter().find(|r| r["record"]["type"] == kind && r["record"]["id"] == id).unwrap()["record"].clone()
@@ -1139,9 +1149,9 @@ async fn sign_order(lane: &Lane, tablet: &Device, visit: &str, prepare: fn(&mut 
     let customer: Customer = serde_json::from_value(record("customer", visit.customer.as_str())).unwrap();
     let vehicle: Vehicle = serde_json::from_value(record("vehicle", visit.vehicle.as_str())).unwrap();
     prepare(&mut visit);
-    let order = DropOffOrder::of(&visit, &customer, &vehicle).unwrap();
+    let next = Document::next(kind, &visit, &customer, &vehicle).unwrap();
     let points = (0..30).map(|i| Point { x: 1000 + i * 250, y: 5000 + (i % 5) * 100, t: u32::from(i) * 4, pressure: 0 }).collect();
-    let signed = Draft::new(DocumentKind::DropOffOrder, visit.id.clone(), visit.order_version, order)
+    let signed = Draft::new(kind, visit.id.clone(), next.version, next.document)
         .sign(
             "I have read this order and sign it electronically.",
             Signer { name: customer.name.clone(), role: SignerRole::Customer },
@@ -1276,7 +1286,7 @@ async fn a_signed_order_is_checked_frozen_and_verifiable(lane: Lane) {
     assert_eq!((verdict["holds"].clone(), verdict["superseded"].clone()), (json!(true), json!(false)), "{verdict}");
     assert_eq!(lane.count("signatures WHERE visit_id = 'visit-s'").await, 2);
     // In the workshop, the order is no longer amended: more work is added work.
-    assert_applied(&push_all(&lane, &tablet, &[next(advance("visit-s", VisitState::InWorkshop))]).await[0]);
+    assert_applied(&push_all(&lane, &tablet, &[next(hand_over("visit-s"))]).await[0]);
     let late = push_all(&lane, &tablet, &[next(Change::AmendOrder { visit: VisitId::parse("visit-s").unwrap() })]).await;
     assert_rejected(&late[0], "invalid_transition");
     assert!(late[0]["reason"]["message"].as_str().unwrap().contains("added job lines"), "{}", late[0]);
@@ -1285,6 +1295,175 @@ async fn a_signed_order_is_checked_frozen_and_verifiable(lane: Lane) {
     let kiosk = enrol(&lane, "kiosk").await;
     lane.send(Call::get(&format!("/api/signatures/{id}/verification")).by(&kiosk)).await.expect_problem(StatusCode::FORBIDDEN, "forbidden");
     lane.send(Call::get("/api/signatures/no-such/verification").by(&tablet)).await.expect_problem(StatusCode::NOT_FOUND, "not_found");
+}
+
+fn hand_over(visit: &str) -> Change {
+    let handover = Handover::new(PersonName::parse("Tech Li").unwrap(), Utc::now());
+    Change::RecordVisit { visit: VisitId::parse(visit).unwrap(), event: VisitEvent::HandedOver { handover } }
+}
+
+fn added_line(id: &str, price: i64) -> JobLine {
+    let added = AddedWork { reason: "Found in the workshop".into(), safety: true, extra_minutes: 30, decision: Decision::Pending };
+    JobLine { id: JobLineId::parse(id).unwrap(), description: format!("Added {id}"), unit_price: Money::new(price, Currency::Cny), added: Some(added), ..oil_change() }
+}
+
+async fn after_drop_off_the_visit_runs_to_delivery_by_its_records(lane: Lane) {
+    let tablet = tablet_for(&lane, "adv-1", "1111").await;
+    let mut seq = 0;
+    let mut next = |change: Change| {
+        seq += 1;
+        mutation(&tablet, seq, change)
+    };
+    let id = VisitId::parse("visit-w").unwrap();
+    let edit = |edit: VisitEdit| Change::EditVisit { visit: VisitId::parse("visit-w").unwrap(), base: 0, edit };
+    let event = |event: VisitEvent| Change::RecordVisit { visit: VisitId::parse("visit-w").unwrap(), event };
+    let state = || lane.scalar("SELECT state FROM visits WHERE id = 'visit-w'");
+    let visit = || async { serde_json::from_str::<Visit>(&lane.scalar("SELECT body FROM visits WHERE id = 'visit-w'").await).unwrap() };
+    let now = Utc::now();
+    let wang = || PersonName::parse("Wang").unwrap();
+    assert_applied(&push_all(&lane, &tablet, &[next(check_in("visit-w", "demo-appt-0"))]).await[0]);
+    let results = push_all(
+        &lane,
+        &tablet,
+        &[
+            next(edit(VisitEdit::DropOffReadings(DropOffReadings {
+                odometer: Odometer { value: 42_000, unit: DistanceUnit::Km },
+                fuel: FuelEighths::new(5).unwrap(),
+                correction_reason: None,
+            }))),
+            next(edit(VisitEdit::Belongings(Belongings { items: vec!["Child seat".into()], valuables_reminder_confirmed: true }))),
+            next(edit(VisitEdit::JobLines(vec![oil_change()]))),
+            next(edit(VisitEdit::Estimate(Estimate { cost: Money::new(58_000, Currency::Cny), minutes: 60, margin_percent: 10 }))),
+            next(advance("visit-w", VisitState::WalkAroundDone)),
+        ],
+    )
+    .await;
+    results.iter().for_each(assert_applied);
+    assert_applied(&push_all(&lane, &tablet, &[next(sign_order(&lane, &tablet, "visit-w", |_| {}).await)]).await[0]);
+
+    // Signing for pickup before the car is ready is refused, and so is skipping the workshop.
+    let before = lane.fingerprint().await;
+    let early = sign(&lane, &tablet, "visit-w", DocumentKind::PickupAcceptance, |v| {
+        v.state = VisitState::Ready;
+        v.pickup = Some(PickupReadings { odometer: Odometer { value: 42_003, unit: DistanceUnit::Km }, fuel: FuelEighths::new(5).unwrap(), note: None });
+        v.handback = Handback { new_marks: vec![], returned: vec!["Child seat".into()], keys_returned: true };
+    })
+    .await;
+    let refused = push_all(&lane, &tablet, &[next(early), next(advance("visit-w", VisitState::InWorkshop))]).await;
+    assert_rejected(&refused[0], "invalid_transition");
+    assert!(refused[0]["reason"]["message"].as_str().unwrap().contains("not ready"), "{}", refused[0]);
+    assert_rejected(&refused[1], "invalid_transition");
+    let after = lane.fingerprint().await;
+    assert_eq!((after["visits.body"].clone(), after["signatures"].clone()), (before["visits.body"].clone(), before["signatures"].clone()));
+
+    // The hand-over, to the nearest ten minutes; then added work: one declined by phone with a
+    // note, one approved by the customer's signature, which cannot be answered again.
+    assert_applied(&push_all(&lane, &tablet, &[next(hand_over("visit-w"))]).await[0]);
+    assert_eq!(state().await, "in_workshop");
+    assert_eq!(visit().await.handover.unwrap().at().timestamp() % 600, 0);
+    let lines = vec![oil_change(), added_line("line-a", 12_000), added_line("line-b", 30_000)];
+    let declined = Decision::Declined(Answer { at: now, by: wang(), channel: Channel::Phone, note: "Not this time".into() });
+    let results = push_all(
+        &lane,
+        &tablet,
+        &[
+            next(edit(VisitEdit::JobLines(lines))),
+            next(event(VisitEvent::Answered { line: JobLineId::parse("line-b").unwrap(), decision: declined, new_promised_at: None })),
+        ],
+    )
+    .await;
+    results.iter().for_each(assert_applied);
+    let approval = sign(&lane, &tablet, "visit-w", DocumentKind::AddedWorkApproval, |_| {}).await;
+    let Change::Sign(approval_signature) = &approval else { unreachable!() };
+    assert_eq!(approval_signature.document.version, 1);
+    assert_applied(&push_all(&lane, &tablet, &[next(approval.clone())]).await[0]);
+    let v = visit().await;
+    assert_eq!((v.approvals_signed, v.job_lines.iter().filter(|l| l.is_charged()).count()), (1, 2));
+    let twice = Decision::Approved(Answer { at: now, by: wang(), channel: Channel::Phone, note: "Yes".into() });
+    let refused = push_all(
+        &lane,
+        &tablet,
+        &[
+            next(event(VisitEvent::Answered { line: JobLineId::parse("line-a").unwrap(), decision: twice.clone(), new_promised_at: None })),
+            next(event(VisitEvent::Answered { line: JobLineId::parse("line-b").unwrap(), decision: twice, new_promised_at: None })),
+            next(approval.clone()),
+        ],
+    )
+    .await;
+    for result in &refused[..2] {
+        assert_rejected(result, "invalid");
+        assert!(result["reason"]["message"].as_str().unwrap().contains("already answered"), "{result}");
+    }
+    assert_rejected(&refused[2], "already_exists");
+
+    // The quality checks in their order, the wash, and ready with the pickup notice.
+    let check = |stage| VisitEvent::Checked { check: QualityCheck { stage, by: PersonName::parse("Lead Park").unwrap(), at: now, passed: true, note: String::new() } };
+    let notice = CustomerContact { purpose: ContactPurpose::PickupNotice, at: now, channel: ContactChannel::Phone, said: "Ready at five".into(), new_promised_at: None };
+    let results = push_all(
+        &lane,
+        &tablet,
+        &[
+            next(event(VisitEvent::WorkFinished { at: now })),
+            next(event(check(CheckStage::TeamLead))),
+            next(event(check(CheckStage::Technician))),
+            next(event(check(CheckStage::TeamLead))),
+            next(event(check(CheckStage::FinalInspection))),
+            next(event(VisitEvent::Ready { notice: notice.clone() })),
+            next(event(VisitEvent::Washed { at: now })),
+            next(event(VisitEvent::Ready { notice })),
+        ],
+    )
+    .await;
+    let outcomes: Vec<&str> = results.iter().map(|r| r["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["applied", "rejected", "applied", "applied", "applied", "rejected", "applied", "applied"]);
+    assert!(results[1]["reason"]["message"].as_str().unwrap().contains("Technician check comes first"), "{}", results[1]);
+    assert!(results[5]["reason"]["message"].as_str().unwrap().contains("wash"), "{}", results[5]);
+    assert_eq!(state().await, "ready");
+
+    // Pickup readings: never below drop-off, and a long way needs a note.
+    let reading = |km: u32, note: Option<&str>| edit(VisitEdit::PickupReadings(PickupReadings { odometer: Odometer { value: km, unit: DistanceUnit::Km }, fuel: FuelEighths::new(4).unwrap(), note: note.map(str::to_owned) }));
+    let results = push_all(&lane, &tablet, &[next(reading(41_990, None)), next(reading(42_050, None)), next(reading(42_050, Some("Road test to the tyre centre")))]).await;
+    assert_rejected(&results[0], "invalid");
+    assert!(results[0]["reason"]["message"].as_str().unwrap().contains("lower than the drop-off"), "{}", results[0]);
+    assert_rejected(&results[1], "invalid");
+    assert!(results[1]["reason"]["message"].as_str().unwrap().contains("add a note"), "{}", results[1]);
+    assert_applied(&results[2]);
+
+    // Everything handed back, the customer signs, and the car is delivered.
+    let unticked = sign(&lane, &tablet, "visit-w", DocumentKind::PickupAcceptance, |v| {
+        v.handback = Handback { new_marks: vec![], returned: vec!["Child seat".into()], keys_returned: true };
+    })
+    .await;
+    let refused = push_all(&lane, &tablet, &[next(unticked)]).await;
+    assert_rejected(&refused[0], "invalid");
+    assert!(refused[0]["reason"]["message"].as_str().unwrap().contains("Child seat"), "{}", refused[0]);
+    let handback = Handback { new_marks: vec![], returned: vec!["Child seat".into()], keys_returned: true };
+    assert_applied(&push_all(&lane, &tablet, &[next(edit(VisitEdit::Handback(handback)))]).await[0]);
+    let pickup = sign(&lane, &tablet, "visit-w", DocumentKind::PickupAcceptance, |_| {}).await;
+    let Change::Sign(pickup_signature) = &pickup else { unreachable!() };
+    assert_applied(&push_all(&lane, &tablet, &[next(pickup.clone())]).await[0]);
+    assert_eq!(state().await, "delivered");
+    let document = lane.scalar(&format!("SELECT document FROM signatures WHERE id = '{}'", pickup_signature.id)).await;
+    assert!(document.contains(r#""declined":[{"id":"line-b""#), "{document}");
+    let verdict = verification(&lane, &tablet, &pickup_signature.id).await;
+    assert_eq!((verdict["holds"].clone(), verdict["superseded"].clone()), (json!(true), json!(false)), "{verdict}");
+    assert_eq!(verification(&lane, &tablet, &approval_signature.id).await["holds"], true);
+    assert_rejected(&push_all(&lane, &tablet, &[next(pickup)]).await[0], "already_exists");
+
+    // Follow-up: a call before delivery is refused; one after is logged; the customer is classed.
+    let call = |at: DateTime<Utc>| event(VisitEvent::FollowUpCalled { call: FollowUpCall { at, by: wang(), outcome: CallOutcome::Satisfied, note: String::new() } });
+    let results = push_all(&lane, &tablet, &[next(call(now - Duration::days(1))), next(call(now + Duration::days(3)))]).await;
+    assert_rejected(&results[0], "invalid");
+    assert_applied(&results[1]);
+    assert_eq!(visit().await.follow_up.len(), 1);
+    let customer = CustomerId::parse(&lane.scalar("SELECT customer_id FROM visits WHERE id = 'visit-w'").await).unwrap();
+    let results = push_all(&lane, &tablet, &[next(Change::ClassifyCustomer { customer, class: Some(CustomerClass::A) })]).await;
+    assert_applied(&results[0]);
+    assert_eq!(lane.scalar("SELECT class FROM customers WHERE id IN (SELECT customer_id FROM visits WHERE id = 'visit-w')").await, "A");
+    let page = pull(&lane, &tablet, 0, 1000).await;
+    let pulled = page["records"].as_array().unwrap().iter().find(|r| r["record"]["type"] == "customer" && r["record"]["class"] == "A");
+    assert!(pulled.is_some(), "the class reaches the tablets");
+    assert_eq!(lane.count(&format!("audit_log WHERE record_id = '{id}' AND action = 'visit.recorded'")).await, 9);
 }
 
 async fn a_full_slot_refuses_the_next_booking(lane: Lane) {

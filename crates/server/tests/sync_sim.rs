@@ -586,7 +586,7 @@ impl Sim {
                     check!(n == expected, "(1) {id} ({outcome:?}): {n} booking rows for {}", b.appointment);
                 }
                 // The simulation makes neither (it does not model signatures).
-                Change::Sign(_) | Change::AmendOrder { .. } | Change::HandleFollowUp { .. } => {}
+                Change::Sign(_) | Change::AmendOrder { .. } | Change::HandleFollowUp { .. } | Change::RecordVisit { .. } | Change::ClassifyCustomer { .. } => {}
             }
         }
         for (visit, expected) in &advances {
@@ -682,6 +682,8 @@ fn describe(change: &Change) -> String {
         Change::Sign(_) => "sign".into(),
         Change::AmendOrder { visit } => format!("amend the order of {visit}"),
         Change::HandleFollowUp { follow_up, .. } => format!("handle the call back {follow_up}"),
+        Change::RecordVisit { visit, event } => format!("record on {visit} {}", json!(event)),
+        Change::ClassifyCustomer { customer, class } => format!("class {customer} as {class:?}"),
     }
 }
 

@@ -15,10 +15,12 @@ use lane_domain::capacity::{assign, walk_in_advisor, CapacityError};
 use lane_domain::ids::{AdvisorId, CustomerId, VehicleId, VisitId};
 use lane_domain::device::DeviceKind;
 use lane_domain::readings::DistanceUnit;
-use lane_domain::drop_off::{DropOffOrder, OrderError, FIRST_VERSION};
-use lane_domain::signature::{canonical_document, consent_sha256, DocumentKind, Sha256, Signature};
+use lane_domain::document::Document;
+use lane_domain::follow_up::CustomerClass;
+use lane_domain::signature::{consent_sha256, DocumentKind, Sha256, Signature};
+use lane_domain::workshop::VisitEvent;
 use lane_domain::sync::{Arrival, Change, CheckIn, Mutation, Notice, ProposedParties, Receipt, RejectCode, Rejection};
-use lane_domain::visit::{AdvanceContext, Parties, Visit, VisitEdit, VisitError, VisitField, VisitState};
+use lane_domain::visit::{Parties, Visit, VisitEdit, VisitError, VisitField, VisitState};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -53,6 +55,8 @@ pub async fn apply(conn: &mut AnyConnection, batch: &mut Batch, device: &Device,
         Change::Sign(signature) => sign(conn, batch, device, actor, signature).await,
         Change::AmendOrder { visit } => amend(conn, batch, actor, visit).await,
         Change::HandleFollowUp { follow_up, note } => super::follow_up::handle(conn, batch, actor, mutation, follow_up, note).await,
+        Change::RecordVisit { visit, event } => record(conn, batch, actor, visit, event).await,
+        Change::ClassifyCustomer { customer, class } => classify(conn, batch, actor, customer, *class).await,
     }
 }
 
@@ -311,8 +315,14 @@ async fn store_visit(conn: &mut AnyConnection, visit: &Visit, fields: &BTreeMap<
 }
 
 fn visit_refusal(error: VisitError) -> Result<Applied, sqlx::Error> {
+    use lane_domain::pickup::PickupError;
+    use lane_domain::workshop::EventError;
     let code = match error {
-        VisitError::Transition(_) => RejectCode::InvalidTransition,
+        VisitError::Transition(_)
+        | VisitError::StepHasItsRecord { .. }
+        | VisitError::Event(EventError::WrongState { .. })
+        | VisitError::Pickup(PickupError::NotReady { .. })
+        | VisitError::AddedWork(_) => RejectCode::InvalidTransition,
         VisitError::OrderSigned { .. } | VisitError::SignedLineChanged { .. } => RejectCode::OrderSigned,
         _ => RejectCode::Invalid,
     };
@@ -383,24 +393,46 @@ async fn advance(conn: &mut AnyConnection, batch: &mut Batch, actor: &Actor, id:
     let Some((mut visit, fields)) = load_visit(conn, id).await? else {
         return refused(RejectCode::NotFound, "There is no such visit.");
     };
-    // The drop-off order counts as signed in its current version only.
-    let signed = |kind: DocumentKind, version: u32| {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM signatures WHERE visit_id = $1 AND document_kind = $2 AND document_version >= $3")
-            .bind(id.as_str())
-            .bind(tag(&kind))
-            .bind(i64::from(version))
-    };
-    let ctx = AdvanceContext {
-        drop_off_signed: signed(DocumentKind::DropOffOrder, visit.order_version).fetch_one(&mut *conn).await? > 0,
-        pickup_signed: signed(DocumentKind::PickupAcceptance, FIRST_VERSION).fetch_one(&mut *conn).await? > 0,
-    };
     let from = visit.state;
-    if let Err(error) = visit.advance(to, &ctx) {
+    if let Err(error) = visit.advance(to) {
         return visit_refusal(error);
     }
     store_visit(conn, &visit, &fields).await?;
     batch.clock.bump("visit", id.as_str());
     batch.audit.record(actor, "visit.advanced", "visit", id.as_str(), &json!({ "from": from, "to": to }));
+    Ok(Applied::Done(None))
+}
+
+/// A workshop, contact or follow-up fact, appended to the visit by the domain's rules; a step it
+/// moves the visit to is audited as an advance too.
+async fn record(conn: &mut AnyConnection, batch: &mut Batch, actor: &Actor, id: &VisitId, event: &VisitEvent) -> Result<Applied, sqlx::Error> {
+    let Some((mut visit, fields)) = load_visit(conn, id).await? else {
+        return refused(RejectCode::NotFound, "There is no such visit.");
+    };
+    let from = visit.state;
+    if let Err(error) = visit.record(event.clone()) {
+        return visit_refusal(error);
+    }
+    store_visit(conn, &visit, &fields).await?;
+    batch.clock.bump("visit", id.as_str());
+    batch.audit.record(actor, "visit.recorded", "visit", id.as_str(), &json!(event));
+    if visit.state != from {
+        batch.audit.record(actor, "visit.advanced", "visit", id.as_str(), &json!({ "from": from, "to": visit.state }));
+    }
+    Ok(Applied::Done(None))
+}
+
+async fn classify(conn: &mut AnyConnection, batch: &mut Batch, actor: &Actor, id: &CustomerId, class: Option<CustomerClass>) -> Result<Applied, sqlx::Error> {
+    let updated = sqlx::query("UPDATE customers SET class = $1 WHERE id = $2")
+        .bind(class.map(CustomerClass::letter))
+        .bind(id.as_str())
+        .execute(&mut *conn)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return refused(RejectCode::NotFound, "There is no such customer.");
+    }
+    batch.clock.bump("customer", id.as_str());
+    batch.audit.record(actor, "customer.classified", "customer", id.as_str(), &json!({ "class": class }));
     Ok(Applied::Done(None))
 }
 
@@ -417,11 +449,11 @@ async fn amend(conn: &mut AnyConnection, batch: &mut Batch, actor: &Actor, id: &
     Ok(Applied::Done(None))
 }
 
-/// A signature is taken only for a document the server can rebuild and check: the drop-off order
-/// from the visit as it stands (`DropOffOrder::of`). A mismatch means the order changed on another
-/// device after this one showed it to the customer, so the signature covers something else.
-/// Signing the order writes the visit up (the order is frozen from then on), in the same
-/// transaction.
+/// A signature is taken only for a document the server can rebuild and check: the visit's next
+/// document of its kind, from the visit as it stands (`Document::next`). A mismatch means the
+/// visit changed on another device after this one showed the document to the customer, so the
+/// signature covers something else. What the signature does to the visit
+/// (`Visit::take_signature`) is stored in the same transaction.
 async fn sign(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, actor: &Actor, signature: &Signature) -> Result<Applied, sqlx::Error> {
     if signature.device != device.id {
         return refused(RejectCode::WrongDevice, "A signature is sent by the device it was made on.");
@@ -430,9 +462,6 @@ async fn sign(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, acto
     let Some((mut visit, fields)) = load_visit(conn, &document.visit).await? else {
         return refused(RejectCode::NotFound, "There is no such visit.");
     };
-    if document.kind != DocumentKind::DropOffOrder {
-        return refused(RejectCode::Invalid, "Only the drop-off order can be signed so far; added work and pickup follow.");
-    }
     let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signatures WHERE id = $1 OR (visit_id = $2 AND document_kind = $3 AND document_version = $4)")
         .bind(signature.id.as_str())
         .bind(visit.id.as_str())
@@ -441,37 +470,37 @@ async fn sign(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, acto
         .fetch_one(&mut *conn)
         .await?;
     if taken > 0 {
-        return refused(RejectCode::AlreadyExists, "This order is signed already; a change needs an amended order, signed again.");
-    }
-    if document.version != visit.order_version {
-        return refused(
-            RejectCode::DocumentMismatch,
-            format!("The visit's order is at version {}, not {}: it was amended or signed on another device.", visit.order_version, document.version),
-        );
+        return refused(RejectCode::AlreadyExists, "This document is signed already; a change needs a new document, signed again.");
     }
     let (Some(customer), Some(vehicle)) = (records::customer(conn, visit.customer.as_str()).await?, records::vehicle(conn, visit.vehicle.as_str()).await?) else {
         return refused(RejectCode::NotFound, "The visit's customer or vehicle is missing.");
     };
-    let order = match DropOffOrder::of(&visit, &customer, &vehicle) {
-        Ok(order) => order,
-        Err(OrderError::NotReadyToSign { .. }) if visit.order_signed() => {
-            return refused(RejectCode::OrderSigned, OrderError::NotReadyToSign { state: visit.state }.to_string());
+    let next = match Document::next(document.kind, &visit, &customer, &vehicle) {
+        Ok(next) => next,
+        Err(error) if error.wrong_step() && visit.order_signed() && document.kind == DocumentKind::DropOffOrder => {
+            return refused(RejectCode::OrderSigned, error.to_string());
         }
-        Err(error @ OrderError::NotReadyToSign { .. }) => return refused(RejectCode::InvalidTransition, error.to_string()),
+        Err(error) if error.wrong_step() => return refused(RejectCode::InvalidTransition, error.to_string()),
         Err(error) => return refused(RejectCode::Invalid, error.to_string()),
     };
-    let canonical = canonical_document(document.kind, &visit.id, document.version, &order).expect("orders serialize");
+    if document.version != next.version {
+        return refused(
+            RejectCode::DocumentMismatch,
+            format!("The visit's document is at version {}, not {}: it was amended or signed on another device.", next.version, document.version),
+        );
+    }
+    let canonical = next.canonical(&visit.id);
     if Sha256::of(canonical.as_bytes()) != document.sha256 {
         return refused(
             RejectCode::DocumentMismatch,
-            "The order changed on another device after it was shown for signing. Review it with the customer and sign again.",
+            "The document changed on another device after it was shown for signing. Review it with the customer and sign again.",
         );
     }
     if consent_sha256(&signature.consent_text) != signature.consent_sha256 {
         return refused(RejectCode::Invalid, "The consent text does not match its hash; the device sent a bad signature.");
     }
     let from = visit.state;
-    if let Err(error) = visit.advance(VisitState::WrittenUpAndSigned, &AdvanceContext { drop_off_signed: true, pickup_signed: false }) {
+    if let Err(error) = visit.take_signature(document.kind, &signature.signer.name, signature.signed_at) {
         return visit_refusal(error);
     }
     sqlx::query(
@@ -494,6 +523,8 @@ async fn sign(conn: &mut AnyConnection, batch: &mut Batch, device: &Device, acto
     batch.audit.record(actor, "signature.added", "signature", signature.id.as_str(), &json!({ "document": document }));
     store_visit(conn, &visit, &fields).await?;
     batch.clock.bump("visit", visit.id.as_str());
-    batch.audit.record(actor, "visit.advanced", "visit", visit.id.as_str(), &json!({ "from": from, "to": visit.state }));
+    if visit.state != from {
+        batch.audit.record(actor, "visit.advanced", "visit", visit.id.as_str(), &json!({ "from": from, "to": visit.state }));
+    }
     Ok(Applied::Done(None))
 }
