@@ -68,12 +68,12 @@ pub fn TextField(id: &'static str, label: Msg, value: RwSignal<String>, typing: 
 
 /// A multi-line field (the customer's concerns).
 #[component]
-pub fn TextArea(id: &'static str, label: Msg, value: RwSignal<String>, error: Signal<Option<String>>) -> impl IntoView {
+pub fn TextArea(#[prop(into)] id: String, label: Msg, value: RwSignal<String>, error: Signal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let error_id = format!("{id}-error");
     view! {
         <div class="field">
-            <label for=id>{i18n.msg(label)}</label>
+            <label for=id.clone()>{i18n.msg(label)}</label>
             <textarea
                 id=id
                 rows="4"

@@ -137,8 +137,9 @@ fn ChangeField(id: &'static str, label: Msg, value: Signal<String>, changed: Cal
 }
 
 /// A line of the advisor's own: what it is, labour or which kind of part, how many, at what price.
+/// `add` says whether it took the line; the form is cleared only then.
 #[component]
-fn FreeLine(currency: Signal<Option<Currency>>, add: Callback<JobLine>) -> impl IntoView {
+pub fn FreeLine(currency: Signal<Option<Currency>>, add: Callback<JobLine, bool>) -> impl IntoView {
     let i18n = use_i18n();
     let description = RwSignal::new(String::new());
     let item = RwSignal::new(JobItem::Labour);
@@ -167,12 +168,12 @@ fn FreeLine(currency: Signal<Option<Currency>>, add: Callback<JobLine>) -> impl 
         match line.check() {
             Err(JobError::ZeroQuantity) => quantity_error.set(Some(job_error(i18n, JobError::ZeroQuantity))),
             Err(error) => description_error.set(Some(job_error(i18n, error))),
-            Ok(()) => {
-                add.run(line);
+            Ok(()) if add.run(line) => {
                 description.set(String::new());
                 quantity_field.set("1".to_owned());
                 price_text.set(String::new());
             }
+            Ok(()) => {}
         }
     };
     let items = ITEMS
@@ -374,7 +375,10 @@ pub fn OrderStep(
             <ul class="order-lines">{line_items}</ul>
             <p class="error" role="alert">{text(move || lines_error.get().unwrap_or_default())}</p>
             <p class="order-total">{total}</p>
-            <FreeLine currency add=Callback::new(move |line| save_lines.run(lines.get_untracked().into_iter().chain([line]).collect())) />
+            <FreeLine currency add=Callback::new(move |line| {
+                save_lines.run(lines.get_untracked().into_iter().chain([line]).collect());
+                true
+            }) />
 
             <h3>{i18n.msg(Msg::OrderEstimateTitle)}</h3>
             <p class="order-estimate">{summary}</p>

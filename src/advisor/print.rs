@@ -1,16 +1,21 @@
 //! `/advisor/visits/:id/print`: the signed repair order on paper (DOMAIN.md step 5: two copies,
 //! one for the customer, one kept). Each copy carries the order, the signature drawn from its
 //! vector strokes, when it was signed and the SHA-256 of the signed document, so a paper copy can
-//! be checked against the stored record. The print stylesheet fits A4 and Letter alike.
+//! be checked against the stored record; once the car is delivered, the pickup section follows with
+//! the acceptance signature. The print stylesheet fits A4 and Letter alike.
 
 use super::signature_pad::SignatureImage;
-use super::summary::OrderSummary;
+use super::summary::{JobLinesTable, OrderSummary};
 use super::visit::{load, Loaded};
 use crate::i18n::{fill, text, use_i18n, Msg};
 use crate::pages::DeviceGate;
 use crate::sync::use_sync;
 use lane_domain::device::DeviceKind;
+use lane_domain::document::Heading;
 use lane_domain::drop_off::DropOffOrder;
+use lane_domain::pickup::PickupAcceptance;
+use lane_domain::signature::{DocumentKind, Signature};
+use lane_domain::Language;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -60,16 +65,30 @@ fn Copy(loaded: Loaded, copy: Msg) -> impl IntoView {
     };
     let language = order.language;
     let t = move |msg| text(language, msg);
-    let signature = loaded.signature.map(|s| {
-        let when = crate::format::moment(s.signed_at.timestamp_millis() as f64, language);
-        view! {
-            <div class="printed-signature">
-                <SignatureImage strokes=s.strokes.as_slice().to_vec() label=t(Msg::TabletReviewPad).to_owned() />
-                <p>{s.signer.name.to_string()}" · "{when}" · "{fill(t(Msg::TabletSignedVersion), &[("version", &s.document.version.to_string())])}</p>
-                <p class="consent">{s.consent_text.clone()}</p>
-                <p class="hash">{t(Msg::TabletSignedHash)}" "<code>{s.document.sha256.to_string()}</code></p>
-            </div>
-        }
+    let signature = loaded.signature.clone().map(|signature| view! { <PrintedSignature signature language /> });
+    let pickup = loaded.signatures.iter().find(|s| s.document.kind == DocumentKind::PickupAcceptance).cloned().and_then(|signature| {
+        let acceptance = PickupAcceptance::as_signed(&loaded.visit, Heading::of(&loaded.customer, &loaded.vehicle)).ok()?;
+        let readings = fill(
+            t(Msg::PickupSignReadings),
+            &[
+                ("drop_off", &crate::format::number(acceptance.drop_off.odometer.value, language)),
+                ("pickup", &crate::format::number(acceptance.pickup.odometer.value, language)),
+                ("fuel", &acceptance.pickup.fuel.eighths().to_string()),
+            ],
+        );
+        let marks = fill(t(Msg::PickupSignMarks), &[("before", &acceptance.drop_off_marks.len().to_string()), ("new", &acceptance.new_marks.len().to_string())]);
+        let declined: Vec<String> = acceptance.declined.iter().map(|l| l.description.clone()).collect();
+        Some(view! {
+            <section class="printed-pickup">
+                <h2>{t(Msg::TabletPrintPickupTitle)}</h2>
+                <JobLinesTable lines=acceptance.charged total=acceptance.total language />
+                {(!declined.is_empty()).then(|| view! { <p>{t(Msg::PickupRecommended)}" "{declined.join(", ")}</p> })}
+                <p>{readings}</p>
+                <p>{marks}</p>
+                <p>{t(Msg::PickupSignReturned)}" "{acceptance.belongings_returned.join(", ")}</p>
+                <PrintedSignature signature language />
+            </section>
+        })
     });
     view! {
         <article class="printed-order" lang=language.tag()>
@@ -79,7 +98,23 @@ fn Copy(loaded: Loaded, copy: Msg) -> impl IntoView {
             </header>
             <OrderSummary order language />
             {signature}
+            {pickup}
         </article>
     }
     .into_any()
+}
+
+/// A signature on paper: drawn from its strokes, with who, when, the consent and the hash.
+#[component]
+fn PrintedSignature(signature: Signature, language: Language) -> impl IntoView {
+    let t = move |msg| text(language, msg);
+    let when = crate::format::moment(signature.signed_at.timestamp_millis() as f64, language);
+    view! {
+        <div class="printed-signature">
+            <SignatureImage strokes=signature.strokes.as_slice().to_vec() label=t(Msg::TabletReviewPad).to_owned() />
+            <p>{signature.signer.name.to_string()}" · "{when}" · "{fill(t(Msg::TabletSignedVersion), &[("version", &signature.document.version.to_string())])}</p>
+            <p class="consent">{signature.consent_text.clone()}</p>
+            <p class="hash">{t(Msg::TabletSignedHash)}" "<code>{signature.document.sha256.to_string()}</code></p>
+        </div>
+    }
 }

@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 const ODOMETER_DIGITS: usize = 7;
 
 /// "38,120 km", in the person's language.
-fn distance(i18n: I18n, odometer: Odometer) -> String {
+pub fn distance(i18n: I18n, odometer: Odometer) -> String {
     let template = match odometer.unit {
         DistanceUnit::Km => Msg::ReadingsDistanceKm,
         DistanceUnit::Miles => Msg::ReadingsDistanceMiles,
@@ -133,7 +133,7 @@ const WEDGE: &str = "M-32.47 -146.45 A150 150 0 0 1 32.47 -146.45 L17.32 -78.1 A
 /// The fuel gauge's needle read off by one tap: nine positions, E, 1/8 … F, on a 240° arc, as
 /// an ARIA radio group (one tab stop, the arrow keys move the choice).
 #[component]
-fn FuelDial(value: RwSignal<Option<FuelEighths>>, error: Signal<Option<String>>) -> impl IntoView {
+pub fn FuelDial(value: RwSignal<Option<FuelEighths>>, error: Signal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let name = move |fuel: FuelEighths| match fuel.eighths() {
         0 => i18n.t(Msg::ReadingsFuelEmpty).to_owned(),

@@ -10,7 +10,7 @@ use lane_domain::drop_off::DropOffOrder;
 use lane_domain::jobs::{quantity_text, JobItem, JobLine, PartSource, PricingBasis};
 use lane_domain::readings::DistanceUnit;
 use lane_domain::walkaround::CheckOutcome;
-use lane_domain::Language;
+use lane_domain::{Language, Money};
 use leptos::prelude::*;
 
 fn transport(transport: Transport) -> Msg {
@@ -84,21 +84,6 @@ pub fn OrderSummary(order: DropOffOrder, language: Language) -> impl IntoView {
         .collect();
     let lights: Vec<&str> = walkaround.warning_lights.iter().map(|l| t(light_name(*l))).collect();
     let items = if belongings.items.is_empty() { t(Msg::TabletSummaryNothingLeft).to_owned() } else { belongings.items.join(", ") };
-    let notice = job_lines.iter().any(JobLine::needs_no_guarantee_notice).then(|| view! { <p class="notice">{t(Msg::TabletSummaryNoGuarantee)}</p> });
-    let lines = job_lines
-        .into_iter()
-        .map(|line| {
-            view! {
-                <tr>
-                    <td>{line.description.clone()}</td>
-                    <td>{t(item(line.item))}</td>
-                    <td class="number">{quantity_text(line.quantity_milli)}</td>
-                    <td class="number">{format::amount(line.unit_price, language)}</td>
-                    <td class="number">{format::amount(line.line_total(), language)}</td>
-                </tr>
-            }
-        })
-        .collect_view();
     let cost = fill(t(Msg::TabletSummaryEstimateCost), &[("low", &format::amount(estimate.cost, language)), ("high", &format::amount(estimate.max_cost(), language))]);
     let time = fill(t(Msg::TabletSummaryEstimateTime), &[("low", &duration(estimate.minutes, language)), ("high", &duration(estimate.max_minutes(), language))]);
     let promised = promised_at.map(|at| format::moment(at.timestamp_millis() as f64, language)).unwrap_or_else(|| t(Msg::TabletSummaryNotPromised).to_owned());
@@ -122,27 +107,51 @@ pub fn OrderSummary(order: DropOffOrder, language: Language) -> impl IntoView {
             {(!attention.is_empty()).then(|| view! { <p>{t(Msg::TabletSummaryAttention)}" "{attention.join("; ")}</p> })}
             {(!lights.is_empty()).then(|| view! { <p>{t(Msg::TabletSummaryLights)}" "{lights.join(", ")}</p> })}
             <h3>{t(Msg::TabletSummaryJobs)}</h3>
-            <table class="job-lines">
-                <thead>
-                    <tr>
-                        <th scope="col">{t(Msg::TabletSummaryJob)}</th>
-                        <th scope="col">{t(Msg::TabletSummaryItem)}</th>
-                        <th scope="col">{t(Msg::TabletSummaryQuantity)}</th>
-                        <th scope="col">{t(Msg::TabletSummaryUnitPrice)}</th>
-                        <th scope="col">{t(Msg::TabletSummaryAmount)}</th>
-                    </tr>
-                </thead>
-                <tbody>{lines}</tbody>
-                <tfoot>
-                    <tr><th scope="row" colspan="4">{t(Msg::TabletSummaryTotal)}</th><td class="number">{format::amount(total, language)}</td></tr>
-                </tfoot>
-            </table>
-            {notice}
+            <JobLinesTable lines=job_lines total language />
             <dl class="summary-grid">
                 {row(Msg::TabletSummaryPricingBasis, t(basis(pricing_basis)).to_owned())}
                 {row(Msg::TabletSummaryEstimate, format!("{cost} · {time}"))}
                 {row(Msg::TabletSummaryPromised, promised)}
             </dl>
         </div>
+    }
+}
+
+/// The job lines with their total, and the no-guarantee notice where a part is the customer's own.
+#[component]
+pub fn JobLinesTable(lines: Vec<JobLine>, total: Money, language: Language) -> impl IntoView {
+    let t = move |msg| text(language, msg);
+    let notice = lines.iter().any(JobLine::needs_no_guarantee_notice).then(|| view! { <p class="notice">{t(Msg::TabletSummaryNoGuarantee)}</p> });
+    let lines = lines
+        .into_iter()
+        .map(|line| {
+            view! {
+                <tr>
+                    <td>{line.description.clone()}</td>
+                    <td>{t(item(line.item))}</td>
+                    <td class="number">{quantity_text(line.quantity_milli)}</td>
+                    <td class="number">{format::amount(line.unit_price, language)}</td>
+                    <td class="number">{format::amount(line.line_total(), language)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="job-lines">
+            <thead>
+                <tr>
+                    <th scope="col">{t(Msg::TabletSummaryJob)}</th>
+                    <th scope="col">{t(Msg::TabletSummaryItem)}</th>
+                    <th scope="col">{t(Msg::TabletSummaryQuantity)}</th>
+                    <th scope="col">{t(Msg::TabletSummaryUnitPrice)}</th>
+                    <th scope="col">{t(Msg::TabletSummaryAmount)}</th>
+                </tr>
+            </thead>
+            <tbody>{lines}</tbody>
+            <tfoot>
+                <tr><th scope="row" colspan="4">{t(Msg::TabletSummaryTotal)}</th><td class="number">{format::amount(total, language)}</td></tr>
+            </tfoot>
+        </table>
+        {notice}
     }
 }

@@ -11,7 +11,10 @@ use super::inquiry::InquiryStep;
 use super::order::{use_service_types, OrderStep, PricingBasisChoice};
 use super::readings::ReadingsStep;
 use super::review::{ReviewStep, SignedOrder};
+use super::added_work::AddedWorkTab;
+use super::pickup::PickupTab;
 use super::walkaround::WalkaroundStep;
+use super::workshop::WorkshopTab;
 use crate::fields::aria;
 use crate::i18n::{use_i18n, Msg};
 use crate::save_failure::SaveFailure;
@@ -25,7 +28,11 @@ use lane_domain::readings::Odometer;
 use lane_domain::signature::{DocumentKind, Signature};
 use lane_domain::sync::Change;
 use lane_domain::vehicle::Vehicle;
+use lane_domain::jobs::JobError;
+use lane_domain::pickup::PickupError;
+use lane_domain::readings::ReadingError;
 use lane_domain::visit::{Visit, VisitEdit, VisitError, VisitState};
+use lane_domain::workshop::{EventError, VisitEvent};
 use lane_domain::walkaround::DamageMark;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -55,6 +62,8 @@ pub struct Loaded {
     pub past: Vec<Visit>,
     /// The customer's signature on the drop-off order's current version, once given.
     pub signature: Option<Signature>,
+    /// Every signature given on this visit, of any document.
+    pub signatures: Vec<Signature>,
 }
 
 impl Loaded {
@@ -85,12 +94,9 @@ pub async fn load(sync: &SyncEngine, id: &str) -> Result<Option<Loaded>, StoreEr
     };
     let mut past: Vec<Visit> = store.records::<Visit>("visit").await?.into_iter().filter(|v| v.vehicle == visit.vehicle && v.id != visit.id).collect();
     past.sort_by(|a, b| b.checked_in_at.cmp(&a.checked_in_at));
-    let signature = store
-        .records::<Signature>("signature")
-        .await?
-        .into_iter()
-        .find(|s| s.document.visit == visit.id && s.document.kind == DocumentKind::DropOffOrder && s.document.version == visit.order_version);
-    Ok(Some(Loaded { visit, base, customer, vehicle, booked, past, signature }))
+    let signatures: Vec<Signature> = store.records::<Signature>("signature").await?.into_iter().filter(|s| s.document.visit == visit.id).collect();
+    let signature = signatures.iter().find(|s| s.document.kind == DocumentKind::DropOffOrder && s.document.version == visit.order_version).cloned();
+    Ok(Some(Loaded { visit, base, customer, vehicle, booked, past, signature, signatures }))
 }
 
 /// The open visit as context for its steps: read, and changed one field at a time.
@@ -123,6 +129,18 @@ impl VisitFile {
             return;
         }
         let change = Change::EditVisit { visit: visit.id.clone(), base: loaded.base, edit };
+        self.store(visit, change);
+    }
+
+    /// Records a fact after drop-off (`Visit::record`), checked here as the server will.
+    pub fn record(self, event: VisitEvent) {
+        let Some(loaded) = self.loaded.get_untracked() else { return };
+        let mut visit = loaded.visit.clone();
+        if let Err(error) = visit.record(event.clone()) {
+            self.problem.set(Some(Problem::Rule(refusal(&error))));
+            return;
+        }
+        let change = Change::RecordVisit { visit: visit.id.clone(), event };
         self.store(visit, change);
     }
 
@@ -190,13 +208,51 @@ pub fn use_visit() -> VisitFile {
 }
 
 /// A refusal by the domain's rules, for the advisor. The steps check their own fields before
-/// saving, so what is left is the visit's state.
-fn refusal(error: &VisitError) -> Msg {
+/// saving where they can, so what is left is mostly the visit's state and order of steps.
+pub fn refusal(error: &VisitError) -> Msg {
     match error {
         VisitError::OrderSigned { .. } | VisitError::SignedLineChanged { .. } => Msg::TabletVisitSigned,
         VisitError::Delivered => Msg::TabletVisitDelivered,
         VisitError::NotAmendable { .. } => Msg::TabletVisitNotAmendable,
+        VisitError::Event(error) => event_refusal(error),
+        VisitError::Reading(ReadingError::PickupBelowDropOff { .. }) => Msg::PickupErrorBelowDropOff,
+        VisitError::Reading(ReadingError::DistanceUnexplained { .. }) => Msg::PickupErrorDistanceUnexplained,
+        VisitError::NoDropOffReadings => Msg::PickupErrorNoDropOff,
+        VisitError::Pickup(error) => pickup_refusal(error),
+        VisitError::Job { error: JobError::AlreadyDecided, .. } => Msg::OrderErrorAlreadyDecided,
+        VisitError::Job { error: JobError::PhoneAnswerUnnoted, .. } => Msg::OrderErrorPhoneUnnoted,
+        VisitError::ApprovalIsSigned => Msg::AddedErrorApprovalIsSigned,
+        VisitError::NoAddedWorkPending => Msg::AddedErrorNothingPending,
+        VisitError::AddedWork(_) => Msg::AddedErrorNotInWorkshop,
         _ => Msg::TabletVisitRefused,
+    }
+}
+
+fn event_refusal(error: &EventError) -> Msg {
+    match error {
+        EventError::CheckOutOfOrder { .. } => Msg::WorkshopErrorCheckOrder,
+        EventError::ChecksIncomplete => Msg::WorkshopErrorChecksIncomplete,
+        EventError::NotWashed => Msg::WorkshopErrorNotWashed,
+        EventError::Text { length: 0, .. } => Msg::WorkshopErrorSaidEmpty,
+        EventError::Text { .. } => Msg::WorkshopErrorSaidLong,
+        EventError::FailureUnexplained => Msg::WorkshopErrorFailureUnexplained,
+        EventError::BeforeItsTime => Msg::WorkshopErrorBeforeItsTime,
+        EventError::ComplaintOpen => Msg::WorkshopErrorComplaintOpen,
+        EventError::ComplaintClosed => Msg::WorkshopErrorComplaintClosed,
+        EventError::WrongState { .. } | EventError::NotAPickupNotice | EventError::NoComplaint => Msg::TabletVisitRefused,
+    }
+}
+
+pub fn pickup_refusal(error: &PickupError) -> Msg {
+    match error {
+        PickupError::NotReady { .. } => Msg::PickupErrorNotReady,
+        PickupError::NoReadings => Msg::PickupErrorNoReadings,
+        PickupError::AddedWorkPending => Msg::PickupErrorAddedWorkPending,
+        PickupError::BelongingNotReturned { .. } => Msg::PickupErrorBelongings,
+        PickupError::KeysNotReturned => Msg::PickupErrorKeys,
+        PickupError::NotOnTheList { .. } => Msg::PickupErrorNotOnTheList,
+        PickupError::MarkTwice => Msg::PickupErrorMarkTwice,
+        PickupError::NoEstimate | PickupError::Total(_) => Msg::TabletVisitRefused,
     }
 }
 
@@ -268,39 +324,92 @@ fn VisitPage() -> impl IntoView {
             return if missing.get() { view! { <p role="alert">{i18n.msg(Msg::TabletVisitMissing)}</p> }.into_any() } else { ().into_any() };
         }
         if signed.get() {
-            return view! { <VisitHeader /><SignedOrder /> }.into_any();
+            return view! { <VisitHeader /><AfterDropOff /> }.into_any();
         }
-        let tabs = TABS
-            .iter()
-            .enumerate()
-            .map(|(n, &(which, name))| {
-                view! {
-                    <button type="button" role="tab" id=format!("visit-tab-{n}") aria-controls=format!("visit-step-{n}") aria-selected=aria(move || tab.get() == which) on:click=move |_| tab.set(which)>
-                        {i18n.msg(name)}
-                    </button>
-                }
-            })
-            .collect_view();
-        // Every step stays mounted, the others hidden: what the advisor typed in one and has not
-        // saved yet (a reading the rules refused, a line half typed) is still there on coming back.
-        let steps = TABS
-            .iter()
-            .enumerate()
-            .map(|(n, &(which, _))| {
-                view! {
-                    <div class="visit-step" role="tabpanel" id=format!("visit-step-{n}") aria-labelledby=format!("visit-tab-{n}") hidden=move || tab.get() != which>
-                        {step(which)}
-                    </div>
-                }
-            })
-            .collect_view();
         view! {
             <VisitHeader />
-            <nav class="visit-tabs" role="tablist" aria-label=i18n.msg(Msg::TabletTabLabel)>{tabs}</nav>
+            <TabBar tabs=&TABS tab />
             <ProblemLine />
-            {steps}
+            <TabPanels tabs=&TABS tab panel=step />
         }
         .into_any()
+    }
+}
+
+/// The tabs of a visit's page, by what they show.
+#[component]
+fn TabBar<T: Copy + PartialEq + Send + Sync + 'static>(tabs: &'static [(T, Msg)], tab: RwSignal<T>) -> impl IntoView {
+    let i18n = use_i18n();
+    let buttons = tabs
+        .iter()
+        .enumerate()
+        .map(|(n, &(which, name))| {
+            view! {
+                <button type="button" role="tab" id=format!("visit-tab-{n}") aria-controls=format!("visit-step-{n}") aria-selected=aria(move || tab.get() == which) on:click=move |_| tab.set(which)>
+                    {i18n.msg(name)}
+                </button>
+            }
+        })
+        .collect_view();
+    view! { <nav class="visit-tabs" role="tablist" aria-label=i18n.msg(Msg::TabletTabLabel)>{buttons}</nav> }
+}
+
+/// Every tab's panel stays mounted, the others hidden: what the advisor typed in one and has not
+/// saved yet (a reading the rules refused, a line half typed) is still there on coming back.
+#[component]
+fn TabPanels<T: Copy + PartialEq + Send + Sync + 'static>(tabs: &'static [(T, Msg)], tab: RwSignal<T>, panel: fn(T) -> AnyView) -> impl IntoView {
+    tabs.iter()
+        .enumerate()
+        .map(|(n, &(which, _))| {
+            view! {
+                <div class="visit-step" role="tabpanel" id=format!("visit-step-{n}") aria-labelledby=format!("visit-tab-{n}") hidden=move || tab.get() != which>
+                    {panel(which)}
+                </div>
+            }
+        })
+        .collect_view()
+}
+
+/// After the customer signed at drop-off: the signed order, the workshop, added work and pickup.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Order,
+    Workshop,
+    AddedWork,
+    Pickup,
+}
+
+const STAGES: [(Stage, Msg); 4] = [
+    (Stage::Order, Msg::TabletTabSignedOrder),
+    (Stage::Workshop, Msg::TabletTabWorkshop),
+    (Stage::AddedWork, Msg::TabletTabAddedWork),
+    (Stage::Pickup, Msg::TabletTabPickup),
+];
+
+#[component]
+fn AfterDropOff() -> impl IntoView {
+    let file = use_visit();
+    // Opens where the visit stands: the order just signed (to print, or amend), the workshop
+    // while the car is in, pickup once it is ready.
+    let first = match file.loaded.with_untracked(|l| l.as_ref().map(|l| l.visit.state)) {
+        Some(VisitState::Ready | VisitState::Delivered) => Stage::Pickup,
+        Some(VisitState::InWorkshop | VisitState::QualityCheck) => Stage::Workshop,
+        _ => Stage::Order,
+    };
+    let tab = RwSignal::new(first);
+    view! {
+        <TabBar tabs=&STAGES tab />
+        <ProblemLine />
+        <TabPanels tabs=&STAGES tab panel=stage />
+    }
+}
+
+fn stage(stage: Stage) -> AnyView {
+    match stage {
+        Stage::Order => view! { <SignedOrder /> }.into_any(),
+        Stage::Workshop => view! { <WorkshopTab /> }.into_any(),
+        Stage::AddedWork => view! { <AddedWorkTab /> }.into_any(),
+        Stage::Pickup => view! { <PickupTab /> }.into_any(),
     }
 }
 

@@ -73,9 +73,8 @@ impl AddedWorkApproval {
 
 impl Visit {
     /// Records the customer's answer to one added line, given by phone (with the advisor's note)
-    /// or a decline in person; an approval in person is signed for instead. A new promised time
-    /// given with the answer replaces the old one.
-    pub fn answer(&mut self, line: &JobLineId, decision: Decision, new_promised_at: Option<DateTime<Utc>>) -> Result<(), VisitError> {
+    /// or a decline in person; an approval in person is signed for instead.
+    pub fn answer(&mut self, line: &JobLineId, decision: Decision) -> Result<(), VisitError> {
         if !open_for_added_work(self.state) {
             return Err(VisitError::AddedWork(AddedWorkError::NotInWorkshop { state: self.state }));
         }
@@ -84,11 +83,7 @@ impl Visit {
         }
         let found = self.job_lines.iter_mut().find(|l| &l.id == line).ok_or(VisitError::NoSuchLine { line: line.clone() })?;
         let added = found.added.as_mut().ok_or(VisitError::LineNotAddedWork { line: line.clone() })?;
-        added.decide(decision).map_err(|error| VisitError::Job { line: line.clone(), error })?;
-        if new_promised_at.is_some() {
-            self.promised_at = new_promised_at;
-        }
-        Ok(())
+        added.decide(decision).map_err(|error| VisitError::Job { line: line.clone(), error })
     }
 }
 
@@ -122,15 +117,13 @@ mod tests {
         v.job_lines.push(added_line("j-2", Decision::Pending));
         let j2 = JobLineId::parse("j-2").unwrap();
         let approve = |channel, note| Decision::Approved(answer(channel, note));
-        assert_eq!(v.answer(&j2, approve(Channel::InPerson, ""), None), Err(VisitError::ApprovalIsSigned));
-        assert!(matches!(v.answer(&j2, approve(Channel::Phone, ""), None), Err(VisitError::Job { error: JobError::PhoneAnswerUnnoted, .. })));
-        let later = Utc.with_ymd_and_hms(2026, 11, 24, 18, 0, 0).unwrap();
-        v.answer(&j2, approve(Channel::Phone, "Go ahead"), Some(later)).unwrap();
-        assert_eq!(v.promised_at, Some(later));
-        assert!(matches!(v.answer(&j2, approve(Channel::Phone, "Again"), None), Err(VisitError::Job { error: JobError::AlreadyDecided, .. })));
+        assert_eq!(v.answer(&j2, approve(Channel::InPerson, "")), Err(VisitError::ApprovalIsSigned));
+        assert!(matches!(v.answer(&j2, approve(Channel::Phone, "")), Err(VisitError::Job { error: JobError::PhoneAnswerUnnoted, .. })));
+        v.answer(&j2, approve(Channel::Phone, "Go ahead")).unwrap();
+        assert!(matches!(v.answer(&j2, approve(Channel::Phone, "Again")), Err(VisitError::Job { error: JobError::AlreadyDecided, .. })));
         let j1 = JobLineId::parse("j-1").unwrap();
-        assert_eq!(v.answer(&j1, approve(Channel::Phone, "Yes"), None), Err(VisitError::LineNotAddedWork { line: j1 }));
+        assert_eq!(v.answer(&j1, approve(Channel::Phone, "Yes")), Err(VisitError::LineNotAddedWork { line: j1 }));
         v.state = VisitState::Ready;
-        assert!(matches!(v.answer(&j2, approve(Channel::Phone, "Yes"), None), Err(VisitError::AddedWork(_))));
+        assert!(matches!(v.answer(&j2, approve(Channel::Phone, "Yes")), Err(VisitError::AddedWork(_))));
     }
 }

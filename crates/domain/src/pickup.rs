@@ -123,9 +123,7 @@ impl PickupAcceptance {
     pub fn as_signed(visit: &Visit, heading: Heading) -> Result<PickupAcceptance, PickupError> {
         let pickup = visit.pickup.clone().ok_or(PickupError::NoReadings)?;
         let drop_off = visit.drop_off.clone().ok_or(PickupError::NoReadings)?;
-        let estimate = visit.estimate.ok_or(PickupError::NoEstimate)?;
-        let (charged, declined): (Vec<JobLine>, Vec<JobLine>) = visit.job_lines.iter().cloned().partition(JobLine::is_charged);
-        let total = order_total(&charged, estimate.cost.currency).map_err(PickupError::Total)?;
+        let Bill { charged, declined, estimate, total } = Bill::of(visit)?;
         Ok(PickupAcceptance {
             heading,
             charged,
@@ -142,8 +140,30 @@ impl PickupAcceptance {
         })
     }
 
-    /// How far the final total is above the estimate's upper bound (the estimate plus its
-    /// margin); zero when within it. Approved added work is the usual reason.
+}
+
+/// What the customer pays at pickup, against what they were told at drop-off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bill {
+    /// The signed order's lines and the approved added work.
+    pub charged: Vec<JobLine>,
+    /// Added work the customer declined.
+    pub declined: Vec<JobLine>,
+    pub estimate: Estimate,
+    pub total: Money,
+}
+
+impl Bill {
+    pub fn of(visit: &Visit) -> Result<Bill, PickupError> {
+        let estimate = visit.estimate.ok_or(PickupError::NoEstimate)?;
+        let (charged, declined): (Vec<JobLine>, Vec<JobLine>) =
+            visit.job_lines.iter().filter(|l| l.added.as_ref().is_none_or(|a| a.decision != Decision::Pending)).cloned().partition(JobLine::is_charged);
+        let total = order_total(&charged, estimate.cost.currency).map_err(PickupError::Total)?;
+        Ok(Bill { charged, declined, estimate, total })
+    }
+
+    /// How far the total is above the estimate's upper bound (the estimate plus its margin);
+    /// zero when within it. Approved added work is the usual reason.
     pub fn over_estimate(&self) -> Money {
         let over = self.total.minor - self.estimate.max_cost().minor;
         Money::new(over.max(0), self.total.currency)
@@ -183,7 +203,7 @@ mod tests {
         let ids = |lines: &[JobLine]| lines.iter().map(|l| l.id.to_string()).collect::<Vec<_>>();
         assert_eq!((ids(&acceptance.charged), ids(&acceptance.declined)), (vec!["j-1".to_owned(), "j-2".to_owned()], vec!["j-3".to_owned()]));
         assert_eq!(acceptance.total, Money::new(30_000 + 45_000, crate::Currency::Cny));
-        assert_eq!(acceptance.over_estimate(), Money::new(75_000 - 33_000, crate::Currency::Cny));
+        assert_eq!(Bill::of(&v).unwrap().over_estimate(), Money::new(75_000 - 33_000, crate::Currency::Cny));
         v.state = VisitState::QualityCheck;
         assert_eq!(PickupAcceptance::of(&v, heading()), Err(PickupError::NotReady { state: VisitState::QualityCheck }));
     }

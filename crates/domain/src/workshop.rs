@@ -118,13 +118,9 @@ pub enum VisitEvent {
     /// The car is ready, and the customer was told so.
     Ready { notice: CustomerContact },
     Contacted { contact: CustomerContact },
-    /// The customer's answer to one added line, by phone or a decline in person.
-    Answered {
-        line: JobLineId,
-        decision: Decision,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        new_promised_at: Option<DateTime<Utc>>,
-    },
+    /// The customer's answer to one added line, by phone or a decline in person. The new
+    /// promised time it brings is a `PromisedAt` edit.
+    Answered { line: JobLineId, decision: Decision },
     FollowUpCalled { call: FollowUpCall },
     /// A step of the complaint a follow-up call opened.
     Complaint { step: ComplaintStep },
@@ -259,7 +255,7 @@ impl Visit {
                 }
                 self.contacts.push(contact);
             }
-            VisitEvent::Answered { line, decision, new_promised_at } => self.answer(&line, decision, new_promised_at)?,
+            VisitEvent::Answered { line, decision } => self.answer(&line, decision)?,
             VisitEvent::FollowUpCalled { call } => {
                 let delivered = self.delivered_at.ok_or_else(wrong)?;
                 let call = call.checked(delivered).map_err(VisitError::Event)?;

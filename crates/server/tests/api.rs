@@ -1368,7 +1368,7 @@ async fn after_drop_off_the_visit_runs_to_delivery_by_its_records(lane: Lane) {
         &tablet,
         &[
             next(edit(VisitEdit::JobLines(lines))),
-            next(event(VisitEvent::Answered { line: JobLineId::parse("line-b").unwrap(), decision: declined, new_promised_at: None })),
+            next(event(VisitEvent::Answered { line: JobLineId::parse("line-b").unwrap(), decision: declined})),
         ],
     )
     .await;
@@ -1384,8 +1384,8 @@ async fn after_drop_off_the_visit_runs_to_delivery_by_its_records(lane: Lane) {
         &lane,
         &tablet,
         &[
-            next(event(VisitEvent::Answered { line: JobLineId::parse("line-a").unwrap(), decision: twice.clone(), new_promised_at: None })),
-            next(event(VisitEvent::Answered { line: JobLineId::parse("line-b").unwrap(), decision: twice, new_promised_at: None })),
+            next(event(VisitEvent::Answered { line: JobLineId::parse("line-a").unwrap(), decision: twice.clone()})),
+            next(event(VisitEvent::Answered { line: JobLineId::parse("line-b").unwrap(), decision: twice})),
             next(approval.clone()),
         ],
     )

@@ -42,6 +42,10 @@ pub fn WalkaroundStep(
     /// it, marks are made without photos.
     #[prop(optional_no_strip)]
     visit: Option<VisitId>,
+    /// At pickup: the drop-off marks (as `past_marks`) compared with the car, new marks only; no
+    /// checklist.
+    #[prop(optional)]
+    at_pickup: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sheet = Sheet::new(walkaround, on_save);
@@ -56,8 +60,8 @@ pub fn WalkaroundStep(
     let problem = text(move || sheet.problem.get().map(|p| problem_text(i18n, p)).unwrap_or_default());
     view! {
         <section class="walkaround" aria-labelledby="walkaround-title">
-            <h2 id="walkaround-title">{i18n.msg(Msg::WalkaroundTitle)}</h2>
-            <p>{i18n.msg(Msg::WalkaroundHint)}</p>
+            <h2 id="walkaround-title">{i18n.msg(if at_pickup { Msg::PickupCompareTitle } else { Msg::WalkaroundTitle })}</h2>
+            <p>{i18n.msg(if at_pickup { Msg::PickupCompareHint } else { Msg::WalkaroundHint })}</p>
             <p class="error" role="alert">{problem}</p>
             <div class="walkaround-marking">
                 <Diagram shown marks past=past_marks on_zone />
@@ -66,8 +70,7 @@ pub fn WalkaroundStep(
                     <MarkList marks past=past_marks open />
                 </div>
             </div>
-            <Checklist sheet />
-            <WarningLights sheet />
+            {(!at_pickup).then(|| view! { <Checklist sheet /><WarningLights sheet /> })}
         </section>
     }
 }
