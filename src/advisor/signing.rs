@@ -5,15 +5,13 @@
 //! (`Visit::take_signature`) and saves both with one change, so neither is stored without the other.
 
 use super::signature_pad::SignaturePad;
-use super::visit::{use_visit, Loaded, Problem};
+use super::visit::{refusal, use_visit, Loaded, Problem};
 use crate::i18n::{text, use_i18n, Msg};
 use crate::random;
-use crate::store::LocalRecord;
 use crate::sync::use_sync;
 use lane_domain::document::Versioned;
 use lane_domain::ids::{DeviceId, SignatureId};
 use lane_domain::signature::{DocumentKind, Draft, Signer, SignerRole, Stroke, Strokes};
-use lane_domain::sync::Change;
 use lane_domain::Language;
 use leptos::prelude::*;
 
@@ -64,34 +62,11 @@ pub fn SignDocument(next: Versioned, language: Language, pad_label: Msg, sign_la
         // As the server will, in the same change.
         let mut after = visit;
         if let Err(error) = after.take_signature(kind, &customer.name, signature.signed_at) {
-            file.problem.set(Some(Problem::Rule(super::visit::refusal(&error))));
+            file.problem.set(Some(Problem::Rule(refusal(&error))));
             return;
         }
-        let records = [LocalRecord::of("signature", signature.id.as_str(), &signature), LocalRecord::of("visit", after.id.as_str(), &after)];
         signing.set(true);
-        let sync = sync.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let saved = match records.into_iter().collect::<Result<Vec<_>, _>>() {
-                Ok(records) => sync.save_together(&records, Change::Sign(signature.clone())).await,
-                Err(error) => Err(error),
-            };
-            match saved {
-                Ok(_) => {
-                    file.loaded.try_update(|l| {
-                        if let Some(l) = l {
-                            if kind == DocumentKind::DropOffOrder {
-                                l.signature = Some(signature.clone());
-                            }
-                            l.signatures.push(signature);
-                            l.visit = after;
-                        }
-                    });
-                    file.problem.try_set(None);
-                }
-                Err(error) => {
-                    file.problem.try_set(Some(Problem::Store(error)));
-                }
-            }
+        file.sign(signature, after, move || {
             signing.try_set(false);
         });
     };

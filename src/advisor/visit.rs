@@ -19,7 +19,7 @@ use crate::fields::aria;
 use crate::i18n::{use_i18n, Msg};
 use crate::save_failure::SaveFailure;
 use crate::pages::DeviceGate;
-use crate::store::StoreError;
+use crate::store::{LocalRecord, StoreError};
 use crate::sync::{use_sync, SyncEngine};
 use lane_domain::customer::Customer;
 use lane_domain::device::DeviceKind;
@@ -116,6 +116,8 @@ pub struct VisitFile {
     sync: StoredValue<SyncEngine>,
     /// Saves not yet committed: until they are, the store holds an older state than the screen.
     saving: StoredValue<u32>,
+    /// Changes made on this screen so far: a read of the store begun before one is stale.
+    changes: StoredValue<u64>,
 }
 
 impl VisitFile {
@@ -142,6 +144,40 @@ impl VisitFile {
         }
         let change = Change::RecordVisit { visit: visit.id.clone(), event };
         self.store(visit, change);
+    }
+
+    /// Saves the customer's signature with what it did to the visit (`after`), as one change: the
+    /// screen shows both once they are stored. `done` runs when the save is over, either way.
+    pub fn sign(self, signature: Signature, after: Visit, done: impl FnOnce() + 'static) {
+        let sync = self.sync.get_value();
+        let records = [LocalRecord::of("signature", signature.id.as_str(), &signature), LocalRecord::of("visit", after.id.as_str(), &after)];
+        self.saving.update_value(|n| *n += 1);
+        self.changes.update_value(|n| *n += 1);
+        wasm_bindgen_futures::spawn_local(async move {
+            let saved = match records.into_iter().collect::<Result<Vec<_>, _>>() {
+                Ok(records) => sync.save_together(&records, Change::Sign(signature.clone())).await,
+                Err(error) => Err(error),
+            };
+            self.saving.try_update_value(|n| *n -= 1);
+            match saved {
+                Ok(_) => {
+                    self.loaded.try_update(|l| {
+                        if let Some(l) = l {
+                            if signature.document.kind == DocumentKind::DropOffOrder {
+                                l.signature = Some(signature.clone());
+                            }
+                            l.signatures.push(signature);
+                            l.visit = after;
+                        }
+                    });
+                    self.problem.try_set(None);
+                }
+                Err(error) => {
+                    self.problem.try_set(Some(Problem::Store(error)));
+                }
+            }
+            done();
+        });
     }
 
     /// Marks the walk-around done: the order can then be shown to the customer for signing.
@@ -185,6 +221,7 @@ impl VisitFile {
             }
         });
         self.saving.update_value(|n| *n += 1);
+        self.changes.update_value(|n| *n += 1);
         wasm_bindgen_futures::spawn_local(async move {
             let saved = sync.save("visit", &id, &visit, change).await;
             self.saving.try_update_value(|n| *n -= 1);
@@ -291,7 +328,7 @@ const TABS: [(Tab, Msg); 6] = [
 fn VisitPage() -> impl IntoView {
     let (i18n, sync) = (use_i18n(), use_sync());
     let id = Memo::new(move |_| use_params_map().with(|p| p.get("id").unwrap_or_default()));
-    let file = VisitFile { loaded: RwSignal::new(None), problem: RwSignal::new(None), sync: StoredValue::new(sync.clone()), saving: StoredValue::new(0) };
+    let file = VisitFile { loaded: RwSignal::new(None), problem: RwSignal::new(None), sync: StoredValue::new(sync.clone()), saving: StoredValue::new(0), changes: StoredValue::new(0) };
     provide_context(file);
     let missing = RwSignal::new(false);
     let device = sync.device();
@@ -300,11 +337,12 @@ fn VisitPage() -> impl IntoView {
     Effect::new(move |_| {
         device.records.track();
         let (sync, id) = (sync.clone(), id.get());
+        let before = file.changes.get_value();
         wasm_bindgen_futures::spawn_local(async move {
             match load(&sync, &id).await {
-                // A save still on its way would be taken back by the older stored state; the
-                // pull after it reads again.
-                Ok(Some(_)) if file.saving.try_get_value().unwrap_or(0) > 0 => {}
+                // A save still on its way, or one made while this read was under way, would be
+                // taken back by the older stored state; the pull after it reads again.
+                Ok(Some(_)) if file.saving.try_get_value().unwrap_or(0) > 0 || file.changes.try_get_value() != Some(before) => {}
                 Ok(Some(loaded)) => {
                     file.loaded.try_set(Some(loaded));
                 }

@@ -268,9 +268,12 @@ describe("tablet after drop-off", () => {
     await page.getByRole("tab", { name: "Pickup" }).click();
     await pickupReadings(page, "54425");
     await page.getByText("Readings saved.").waitFor();
+    // Stored on the tablet (the outbox shows it waiting) before the page goes.
+    await page.getByRole("status", { name: "Connection" }).filter({ hasText: /waiting/i }).waitFor();
     await page.reload();
     await page.getByRole("heading", { level: 1, name: CARTER.heading }).waitFor();
     await page.getByRole("tab", { name: "Pickup" }).click();
+    await page.getByText("Readings saved.").waitFor();
     assert.equal(await page.getByRole("textbox", { name: "Odometer" }).inputValue(), "54425");
     await comparedAndHandedBack(page);
     await page.getByRole("heading", { name: "Your car is ready" }).waitFor();
