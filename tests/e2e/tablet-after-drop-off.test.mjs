@@ -181,6 +181,8 @@ describe("tablet after drop-off", () => {
     await page.getByRole("button", { name: "Safety item" }).click();
     await addLine("Front discs scored below the limit", "Front brake discs", "450");
     await addLine("Blades smear the screen", "Wiper blades", "120");
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(await smallTargets(page), []);
     const wipers = added.filter({ hasText: "Wiper blades" });
     await wipers.getByRole("button", { name: "Declined by phone" }).click();
     await page.getByRole("alert").filter({ hasText: "Note what the customer said on the phone" }).waitFor();
@@ -233,6 +235,7 @@ describe("tablet after drop-off", () => {
     await comparedAndHandedBack(page);
     await page.getByRole("heading", { name: "您的车辆已完工" }).waitFor();
     assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(await smallTargets(page), []);
     await sign(page);
     await page.getByRole("button", { name: "我确认提车" }).click();
     await page.getByRole("status").filter({ hasText: /^Delivered / }).waitFor();
