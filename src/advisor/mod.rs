@@ -3,6 +3,7 @@
 
 pub mod belongings;
 pub mod board;
+pub mod follow_ups;
 pub mod inquiry;
 pub mod lock;
 pub mod order;
@@ -17,6 +18,7 @@ pub mod walk_in;
 pub mod walkaround;
 
 pub use board::Board;
+pub use follow_ups::AdvisorFollowUps;
 pub use print::AdvisorPrint;
 pub use visit::AdvisorVisit;
 pub use walk_in::AdvisorWalkIn;
