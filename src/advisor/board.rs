@@ -83,7 +83,7 @@ fn read_named(record: &JsValue) -> Option<(String, String)> {
 /// Milliseconds now, ticking every few seconds so waiting times move on.
 pub(crate) fn clock() -> ReadSignal<f64> {
     let (now, set_now) = signal(js_sys::Date::now());
-    if let Ok(timer) = set_interval_with_handle(move || set_now.set(js_sys::Date::now()), Duration::from_secs(5)) {
+    if let Ok(timer) = set_interval_with_handle(move || drop(set_now.try_set(js_sys::Date::now())), Duration::from_secs(5)) {
         on_cleanup(move || timer.clear());
     }
     now
