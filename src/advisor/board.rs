@@ -36,17 +36,17 @@ struct Row {
     at: f64,
     code: String,
     concerns: String,
-    /// The visit itself, read with serde, while the car is in the workshop: its deadlines are the
-    /// domain's to derive.
-    record: Option<Visit>,
+    /// The visit's JSON while the car is in the workshop, read with serde by its row: its
+    /// deadlines are the domain's to derive. (Kept as text so comparing rows stays cheap.)
+    record: Option<String>,
 }
 
 fn read_visit(record: &JsValue) -> Option<Row> {
     let state = js::text(record, "state")?;
     let in_workshop = state == "in_workshop" || state == "quality_check";
-    let typed = || serde_json::from_str::<Visit>(&String::from(js_sys::JSON::stringify(record).ok()?)).ok();
+    let json = || js_sys::JSON::stringify(record).ok().map(String::from);
     (state != "delivered").then(|| Row {
-        record: if in_workshop { typed() } else { None },
+        record: if in_workshop { json() } else { None },
         visit: js::text(record, "id"),
         appointment: js::text(record, "appointment"),
         customer: js::text(record, "customer").unwrap_or_default(),
@@ -83,7 +83,7 @@ fn read_named(record: &JsValue) -> Option<(String, String)> {
 /// Milliseconds now, ticking every few seconds so waiting times move on.
 pub(crate) fn clock() -> ReadSignal<f64> {
     let (now, set_now) = signal(js_sys::Date::now());
-    if let Ok(timer) = set_interval_with_handle(move || drop(set_now.try_set(js_sys::Date::now())), Duration::from_secs(5)) {
+    if let Ok(timer) = set_interval_with_handle(move || { set_now.try_set(js_sys::Date::now()); }, Duration::from_secs(5)) {
         on_cleanup(move || timer.clear());
     }
     now
@@ -162,17 +162,19 @@ pub fn Board() -> impl IntoView {
 fn BoardRow(row: Row, now: ReadSignal<f64>) -> impl IntoView {
     let i18n = use_i18n();
     let Row { visit, appointment, customer, vehicle, state, at, code, concerns, record } = row;
-    let record = StoredValue::new(record);
+    let record = StoredValue::new(record.and_then(|json| serde_json::from_str::<Visit>(&json).ok()));
     let instant = move || DateTime::<Utc>::from_timestamp_millis(now.get() as i64).unwrap_or_default();
     let deadline = Signal::derive(move || record.with_value(|v| v.as_ref().and_then(|v| v.next_deadline(instant()))));
     let late = Memo::new(move |_| record.with_value(|v| v.as_ref().is_some_and(|v| v.is_late(instant()))));
-    let deadline_view = move || {
-        deadline.get().map(|d| {
+    let at_risk = aria(move || deadline.get().is_some_and(|d| d.at_risk));
+    let deadline_said = text(move || {
+        deadline.get().map_or_else(String::new, |d| {
             let said = deadline_text(i18n, d);
-            let said = if d.at_risk { i18n.t_with(Msg::BoardDeadlineAtRisk, &[("deadline", &said)]) } else { said };
-            view! { <span class="board-deadline" class:at-risk=d.at_risk>{said}</span> }
+            if d.at_risk { i18n.t_with(Msg::BoardDeadlineAtRisk, &[("deadline", &said)]) } else { said }
         })
-    };
+    });
+    // Only a car in the workshop has one.
+    let deadline_view = record.with_value(Option::is_some).then(|| view! { <span class="board-deadline" data-risk=at_risk>{deadline_said}</span> });
     let promised = record.with_value(|v| v.as_ref().and_then(|v| v.promised_at));
     let who = customer.clone();
     let late_prompt = move |visit: String| {

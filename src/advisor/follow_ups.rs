@@ -8,7 +8,7 @@
 //! visit is changed by the domain's own `Visit::record` (a refusal is shown, nothing saved), then
 //! stored with its `Change` in one transaction, so it works offline and waits in the outbox.
 
-use crate::fields::aria;
+use crate::fields::{aria, text};
 use crate::format;
 use crate::i18n::{use_i18n, I18n, Msg};
 use crate::pages::DeviceGate;
@@ -38,7 +38,7 @@ pub fn AdvisorFollowUps() -> impl IntoView {
 }
 
 /// The delivered visits and who they were for, as the tablet holds them.
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 struct Files {
     visits: Vec<Visit>,
     customers: Vec<Customer>,
@@ -83,27 +83,29 @@ fn FollowUpsPage() -> impl IntoView {
     let ticks = super::board::clock();
     let now = Signal::derive(move || DateTime::<Utc>::from_timestamp_millis(ticks.get() as i64).unwrap_or_default());
 
-    let calls = Memo::new(move |_| {
+    let calls = Signal::derive(move || {
         let files = files.get().unwrap_or_default();
-        let mut due: Vec<(Visit, NextCall, String, String)> = files
+        let mut due: Vec<(String, DateTime<Utc>, NextCall, String, String)> = files
             .visits
             .iter()
-            .filter_map(|v| Some((v.clone(), next_call(v.delivered_at?, &v.follow_up)?, files.name(v), files.plate(v))))
+            .filter_map(|v| {
+                let delivered = v.delivered_at?;
+                Some((v.id.to_string(), delivered, next_call(delivered, &v.follow_up)?, files.name(v), files.plate(v)))
+            })
             .collect();
-        due.sort_by_key(|(_, call, _, _)| call.due);
+        due.sort_by_key(|(_, _, call, _, _)| call.due);
         due
     });
-    let complaints = Memo::new(move |_| {
+    let complaints = Signal::derive(move || {
         let files = files.get().unwrap_or_default();
-        let mut open: Vec<(Visit, Complaint, String, String)> =
-            files.visits.iter().filter_map(|v| v.complaint.clone().filter(|c| !c.resolved()).map(|c| (v.clone(), c, files.name(v), files.plate(v)))).collect();
-        open.sort_by_key(|(_, c, _, _)| c.opened_at);
+        let open: Vec<(String, Complaint, String, String)> =
+            files.visits.iter().filter_map(|v| v.complaint.clone().filter(|c| !c.resolved()).map(|c| (v.id.to_string(), c, files.name(v), files.plate(v)))).collect();
         open
     });
     // Customers with a car delivered, and when the dealership last spoke to them.
-    let customers = Memo::new(move |_| {
+    let customers = Signal::derive(move || {
         let files = files.get().unwrap_or_default();
-        let mut list: Vec<(Customer, Option<DateTime<Utc>>, String)> = files
+        let list: Vec<(Customer, Option<DateTime<Utc>>, String)> = files
             .customers
             .iter()
             .filter_map(|c| {
@@ -113,7 +115,6 @@ fn FollowUpsPage() -> impl IntoView {
                 Some((c.clone(), last, files.plate(first)))
             })
             .collect();
-        list.sort_by(|a, b| a.0.name.as_str().cmp(b.0.name.as_str()));
         list
     });
 
@@ -123,51 +124,33 @@ fn FollowUpsPage() -> impl IntoView {
             <p>{i18n.msg(Msg::FollowUpsIntro)}</p>
             <p><a class="button" href="/advisor">{i18n.msg(Msg::FollowUpsBack)}</a></p>
 
-            <section aria-labelledby="fu-calls">
-                <h2 id="fu-calls">{i18n.msg(Msg::FollowUpsCallsTitle)}</h2>
-                {move || {
-                    let list = calls.get();
-                    if list.is_empty() {
-                        return view! { <p class="quiet">{i18n.msg(Msg::FollowUpsNoCalls)}</p> }.into_any();
-                    }
-                    let items = list
-                        .into_iter()
-                        .map(|(visit, call, name, plate)| view! { <CallItem visit call name plate now /> })
-                        .collect_view();
-                    view! { <ul class="fu-list">{items}</ul> }.into_any()
-                }}
-            </section>
-
-            <section aria-labelledby="fu-complaints">
-                <h2 id="fu-complaints">{i18n.msg(Msg::FollowUpsComplaintsTitle)}</h2>
-                {move || {
-                    let list = complaints.get();
-                    if list.is_empty() {
-                        return view! { <p class="quiet">{i18n.msg(Msg::FollowUpsNoComplaints)}</p> }.into_any();
-                    }
-                    let items = list
-                        .into_iter()
-                        .map(|(visit, complaint, name, plate)| view! { <ComplaintItem visit=visit.id.to_string() complaint name plate now /> })
-                        .collect_view();
-                    view! { <ul class="fu-list">{items}</ul> }.into_any()
-                }}
-            </section>
-
-            <section aria-labelledby="fu-customers">
-                <h2 id="fu-customers">{i18n.msg(Msg::FollowUpsCustomersTitle)}</h2>
-                <p>{i18n.msg(Msg::FollowUpsCustomersIntro)}</p>
-                {move || {
-                    let list = customers.get();
-                    if list.is_empty() {
-                        return view! { <p class="quiet">{i18n.msg(Msg::FollowUpsNoCustomers)}</p> }.into_any();
-                    }
-                    let items = list
-                        .into_iter()
-                        .map(|(customer, last, plate)| view! { <CustomerItem customer last plate now /> })
-                        .collect_view();
-                    view! { <ul class="fu-list">{items}</ul> }.into_any()
-                }}
-            </section>
+            // One reactive block for the three lists: a save changes the files they all come
+            // from, and one block costs the bundle less than three.
+            {move || {
+                let (calls, complaints, customers) = (calls.get(), complaints.get(), customers.get());
+                let (no_calls, no_complaints, no_customers) = (!calls.is_empty(), !complaints.is_empty(), !customers.is_empty());
+                let calls = calls.into_iter().map(|(visit, delivered, call, name, plate)| view! { <CallItem visit delivered call name plate now /> }).collect_view();
+                let complaints = complaints.into_iter().map(|(visit, complaint, name, plate)| view! { <ComplaintItem visit complaint name plate now /> }).collect_view();
+                let customers = customers.into_iter().map(|(customer, last, plate)| view! { <CustomerItem customer last plate now /> }).collect_view();
+                view! {
+                    <section aria-labelledby="fu-calls">
+                        <h2 id="fu-calls">{i18n.msg(Msg::FollowUpsCallsTitle)}</h2>
+                        <p class="quiet" hidden=no_calls>{i18n.msg(Msg::FollowUpsNoCalls)}</p>
+                        <ul class="fu-list">{calls}</ul>
+                    </section>
+                    <section aria-labelledby="fu-complaints">
+                        <h2 id="fu-complaints">{i18n.msg(Msg::FollowUpsComplaintsTitle)}</h2>
+                        <p class="quiet" hidden=no_complaints>{i18n.msg(Msg::FollowUpsNoComplaints)}</p>
+                        <ul class="fu-list">{complaints}</ul>
+                    </section>
+                    <section aria-labelledby="fu-customers">
+                        <h2 id="fu-customers">{i18n.msg(Msg::FollowUpsCustomersTitle)}</h2>
+                        <p>{i18n.msg(Msg::FollowUpsCustomersIntro)}</p>
+                        <p class="quiet" hidden=no_customers>{i18n.msg(Msg::FollowUpsNoCustomers)}</p>
+                        <ul class="fu-list">{customers}</ul>
+                    </section>
+                }
+            }}
         </section>
     }
 }
@@ -219,11 +202,12 @@ impl Outcome {
 #[component]
 fn OutcomeLines(outcome: Outcome, id: String) -> impl IntoView {
     let i18n = use_i18n();
-    let why = move || outcome.refused.get().map(|r| refused_text(i18n, &r)).unwrap_or_default();
+    let why = text(move || outcome.refused.get().map(|r| refused_text(i18n, &r)).unwrap_or_default());
+    let saved = text(move || if outcome.saved.get() { i18n.t(Msg::FollowUpsSaved).to_owned() } else { String::new() });
     view! {
         <p id=id class="error" role="alert">{why}</p>
         <SaveFailure failure=outcome.failure />
-        <p class="fu-saved" role="status">{move || outcome.saved.get().then(|| i18n.t(Msg::FollowUpsSaved))}</p>
+        <p class="fu-saved" role="status">{saved}</p>
     }
 }
 
@@ -234,7 +218,7 @@ fn advisor(sync: &SyncEngine) -> Option<PersonName> {
 
 /// Records `event` on the visit as the domain does (`Visit::record` on the tablet's copy; a
 /// refusal is shown and nothing saved), then saves the visit with its change in one transaction.
-fn record(sync: SyncEngine, visit: String, event: VisitEvent, outcome: Outcome, done: impl FnOnce() + 'static) {
+fn record(sync: SyncEngine, visit: String, event: VisitEvent, outcome: Outcome) {
     outcome.refused.set(None);
     wasm_bindgen_futures::spawn_local(async move {
         let store = match sync.store().await {
@@ -257,7 +241,6 @@ fn record(sync: SyncEngine, visit: String, event: VisitEvent, outcome: Outcome, 
             Ok(_) => {
                 outcome.failure.try_set(None);
                 outcome.saved.try_set(true);
-                done();
                 // The lists read the store again, offline too.
                 sync.device().records.try_update(|n| *n = n.wrapping_add(1));
             }
@@ -272,16 +255,16 @@ fn when(i18n: I18n, at: DateTime<Utc>) -> String {
 
 /// One call to make: who, which call, its window, and the form to log it.
 #[component]
-fn CallItem(visit: Visit, call: NextCall, name: String, plate: String, now: Signal<DateTime<Utc>>) -> impl IntoView {
+fn CallItem(visit: String, delivered: DateTime<Utc>, call: NextCall, name: String, plate: String, now: Signal<DateTime<Utc>>) -> impl IntoView {
     let (i18n, sync) = (use_i18n(), use_sync());
-    let id = visit.id.to_string();
+    let id = visit;
     let chosen = RwSignal::new(None::<CallOutcome>);
     let note = RwSignal::new(String::new());
     let outcome = Outcome::new();
     let title = format!("{name} · {plate}");
     let number = if call.number == 1 { Msg::FollowUpsCallFirst } else { Msg::FollowUpsCallSecond };
-    let overdue = Memo::new(move |_| now.get() > call.due);
-    let status = move || {
+    let overdue = aria(move || now.get() > call.due);
+    let status = text(move || {
         let n = now.get();
         i18n.t(if n > call.due {
             Msg::FollowUpsStatusOverdue
@@ -290,9 +273,10 @@ fn CallItem(visit: Visit, call: NextCall, name: String, plate: String, now: Sign
         } else {
             Msg::FollowUpsStatusComing
         })
-    };
-    let window = move || i18n.t_with(Msg::FollowUpsWindow, &[("from", &when(i18n, call.from)), ("due", &when(i18n, call.due))]);
-    let delivered = visit.delivered_at.map(|at| i18n.t_with(Msg::FollowUpsDelivered, &[("at", &when(i18n, at))]));
+        .to_owned()
+    });
+    let window = text(move || i18n.t_with(Msg::FollowUpsWindow, &[("from", &when(i18n, call.from)), ("due", &when(i18n, call.due))]));
+    let delivered = i18n.t_with(Msg::FollowUpsDelivered, &[("at", &when(i18n, delivered))]);
     let (note_id, error_id, group) = (format!("fu-note-{id}"), format!("fu-error-{id}"), format!("fu-outcome-{id}"));
     let log = {
         let id = id.clone();
@@ -301,10 +285,8 @@ fn CallItem(visit: Visit, call: NextCall, name: String, plate: String, now: Sign
             let Some(picked) = chosen.get_untracked() else { return outcome.refuse(Refused::Outcome) };
             let Some(by) = advisor(&sync) else { return outcome.refuse(Refused::SignedOut) };
             let event = VisitEvent::FollowUpCalled { call: FollowUpCall { at: Utc::now(), by, outcome: picked, note: note.get_untracked() } };
-            record(sync, id.clone(), event, outcome, move || {
-                note.try_set(String::new());
-                chosen.try_set(None);
-            });
+            // The list is read again once saved, and the call shows as its next one.
+            record(sync, id.clone(), event, outcome);
         }
     };
     let options = CallOutcome::ALL
@@ -318,18 +300,18 @@ fn CallItem(visit: Visit, call: NextCall, name: String, plate: String, now: Sign
             let group = group.clone();
             view! {
                 <label class="fu-outcome">
-                    <input type="radio" name=group prop:checked=move || chosen.get() == Some(option) on:change=move |_| chosen.set(Some(option)) />
+                    <input type="radio" name=group on:change=move |_| chosen.set(Some(option)) />
                     <span>{i18n.msg(label)}</span>
                 </label>
             }
         })
         .collect_view();
     view! {
-        <li class="fu-item" class:overdue=overdue>
+        <li class="fu-item" data-overdue=overdue>
             <article aria-label=title.clone()>
                 <h3>{title.clone()}</h3>
                 <p class="fu-when">
-                    <span class="fu-status" class:overdue=overdue>{status}</span>
+                    <span class="fu-status" data-overdue=overdue>{status}</span>
                     <strong>{i18n.msg(number)}</strong>": "{window}
                 </p>
                 <p class="quiet">{delivered}</p>
@@ -367,30 +349,12 @@ fn ComplaintItem(visit: String, complaint: Complaint, name: String, plate: Strin
     });
     let (escalation_due, proposal_due) = (complaint.escalation_due(), complaint.proposal_due());
     let escalation = match &escalated {
-        Some((at, to)) => view! { <p class="fu-done">{i18n.t_with(Msg::FollowUpsEscalated, &[("name", to), ("at", &when(i18n, *at))])}</p> }.into_any(),
-        None => {
-            let late = Memo::new(move |_| now.get() > escalation_due);
-            view! {
-                <p class="fu-deadline" class:overdue=late>
-                    {move || late.get().then(|| format!("{}: ", i18n.t(Msg::FollowUpsStatusOverdue)))}
-                    {i18n.t_with(Msg::FollowUpsEscalationDue, &[("due", &when(i18n, escalation_due))])}
-                </p>
-            }
-            .into_any()
-        }
+        Some((at, to)) => view! { <DueLine said=i18n.t_with(Msg::FollowUpsEscalated, &[("name", to), ("at", &when(i18n, *at))]) now /> },
+        None => view! { <DueLine said=i18n.t_with(Msg::FollowUpsEscalationDue, &[("due", &when(i18n, escalation_due))]) due=escalation_due now /> },
     };
     let proposal = match complaint.proposed() {
-        Some(at) => view! { <p class="fu-done">{i18n.t_with(Msg::FollowUpsProposed, &[("at", &when(i18n, at))])}</p> }.into_any(),
-        None => {
-            let late = Memo::new(move |_| now.get() > proposal_due);
-            view! {
-                <p class="fu-deadline" class:overdue=late>
-                    {move || late.get().then(|| format!("{}: ", i18n.t(Msg::FollowUpsStatusOverdue)))}
-                    {i18n.t_with(Msg::FollowUpsProposalDue, &[("due", &when(i18n, proposal_due))])}
-                </p>
-            }
-            .into_any()
-        }
+        Some(at) => view! { <DueLine said=i18n.t_with(Msg::FollowUpsProposed, &[("at", &when(i18n, at))]) now /> },
+        None => view! { <DueLine said=i18n.t_with(Msg::FollowUpsProposalDue, &[("due", &when(i18n, proposal_due))]) due=proposal_due now /> },
     };
     let forms = [
         (escalated.is_none()).then_some(Step::Escalate),
@@ -411,6 +375,21 @@ fn ComplaintItem(visit: String, complaint: Complaint, name: String, plate: Strin
                 {forms}
             </article>
         </li>
+    }
+}
+
+/// A deadline in words, marked and prefixed "Overdue" once it has passed.
+#[component]
+fn DueLine(said: String, #[prop(optional)] due: Option<DateTime<Utc>>, now: Signal<DateTime<Utc>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let late = move || due.is_some_and(|due| now.get() > due);
+    let prefix = text(move || if late() { format!("{}: ", i18n.t(Msg::FollowUpsStatusOverdue)) } else { String::new() });
+    // Without a due time it says what was done.
+    view! {
+        <p class=if due.is_some() { "fu-deadline" } else { "fu-done" } data-overdue=aria(late)>
+            {prefix}
+            {said}
+        </p>
     }
 }
 
@@ -452,18 +431,12 @@ fn StepForm(visit: String, step: Step) -> impl IntoView {
             Step::Propose => ComplaintStep::Proposed { at, proposal: text },
             Step::Resolve => ComplaintStep::Resolved { at, note: text },
         };
-        record(sync, visit.clone(), VisitEvent::Complaint { step }, outcome, move || drop(value.try_set(String::new())));
+        record(sync, visit.clone(), VisitEvent::Complaint { step }, outcome);
     };
     let invalid = aria(move || outcome.refused.with(Option::is_some));
-    let input = match step {
-        Step::Escalate => view! {
-            <input id=field_id.clone() type="text" autocomplete="off" aria-invalid=invalid aria-describedby=error_id.clone() prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
-        }
-        .into_any(),
-        _ => view! {
-            <textarea id=field_id.clone() rows="2" aria-invalid=invalid aria-describedby=error_id.clone() prop:value=value on:input=move |ev| value.set(event_target_value(&ev))></textarea>
-        }
-        .into_any(),
+    // One kind of field for the three (a name fits on the first of its rows).
+    let input = view! {
+        <textarea id=field_id.clone() rows=if step == Step::Escalate { "1" } else { "2" } aria-invalid=invalid aria-describedby=error_id.clone() prop:value=value on:input=move |ev| value.set(event_target_value(&ev))></textarea>
     };
     view! {
         <div class="fu-form">
@@ -485,17 +458,8 @@ fn CustomerItem(customer: Customer, last: Option<DateTime<Utc>>, plate: String, 
     let outcome = Outcome::new();
     let next = class.zip(last).map(|(class, last)| class.next_contact_due(last));
     let next_line = match next {
-        Some(due) => {
-            let late = Memo::new(move |_| now.get() > due);
-            view! {
-                <p class="fu-deadline" class:overdue=late>
-                    {move || late.get().then(|| format!("{}: ", i18n.t(Msg::FollowUpsStatusOverdue)))}
-                    {i18n.t_with(Msg::FollowUpsNextContact, &[("due", &when(i18n, due))])}
-                </p>
-            }
-            .into_any()
-        }
-        None => view! { <p class="quiet">{i18n.msg(Msg::FollowUpsUnclassed)}</p> }.into_any(),
+        Some(due) => view! { <DueLine said=i18n.t_with(Msg::FollowUpsNextContact, &[("due", &when(i18n, due))]) due now /> },
+        None => view! { <DueLine said=i18n.t(Msg::FollowUpsUnclassed).to_owned() now /> },
     };
     let choices = CustomerClass::ALL
         .into_iter()
