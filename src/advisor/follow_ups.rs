@@ -70,6 +70,8 @@ fn FollowUpsPage() -> impl IntoView {
     let (i18n, sync) = (use_i18n(), use_sync());
     let device = sync.device();
     let files = RwSignal::new(None::<Files>);
+    let saved = RwSignal::new(false);
+    provide_context(PageSaved(saved));
     // Read again after every pull and every save here.
     Effect::new(move |_| {
         device.records.track();
@@ -123,6 +125,7 @@ fn FollowUpsPage() -> impl IntoView {
             <h1>{i18n.msg(Msg::FollowUpsTitle)}</h1>
             <p>{i18n.msg(Msg::FollowUpsIntro)}</p>
             <p><a class="button" href="/advisor">{i18n.msg(Msg::FollowUpsBack)}</a></p>
+            <p class="fu-saved" role="status">{text(move || if saved.get() { i18n.t(Msg::FollowUpsSaved).to_owned() } else { String::new() })}</p>
 
             // One reactive block for the three lists: a save changes the files they all come
             // from, and one block costs the bundle less than three.
@@ -187,9 +190,15 @@ struct Outcome {
     saved: RwSignal<bool>,
 }
 
+/// Whether something was saved on this page: said once, at its top, since a saved item is
+/// rebuilt from the store (and so starts afresh).
+#[derive(Clone, Copy)]
+struct PageSaved(RwSignal<bool>);
+
 impl Outcome {
     fn new() -> Outcome {
-        Outcome { refused: RwSignal::new(None), failure: RwSignal::new(None), saved: RwSignal::new(false) }
+        let saved = use_context::<PageSaved>().map_or_else(|| RwSignal::new(false), |page| page.0);
+        Outcome { refused: RwSignal::new(None), failure: RwSignal::new(None), saved }
     }
 
     fn refuse(self, refused: Refused) {
@@ -203,11 +212,9 @@ impl Outcome {
 fn OutcomeLines(outcome: Outcome, id: String) -> impl IntoView {
     let i18n = use_i18n();
     let why = text(move || outcome.refused.get().map(|r| refused_text(i18n, &r)).unwrap_or_default());
-    let saved = text(move || if outcome.saved.get() { i18n.t(Msg::FollowUpsSaved).to_owned() } else { String::new() });
     view! {
         <p id=id class="error" role="alert">{why}</p>
         <SaveFailure failure=outcome.failure />
-        <p class="fu-saved" role="status">{saved}</p>
     }
 }
 

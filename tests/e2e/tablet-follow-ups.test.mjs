@@ -164,6 +164,7 @@ test("the board's deadlines and the follow-up calls, complaint and class, by the
   // A satisfied call: the second call comes due 7 days after it.
   await call.getByRole("radio", { name: "Satisfied" }).check();
   await call.getByRole("button", { name: "Log the call" }).click();
+  await page.getByRole("status").filter({ hasText: "Saved on this tablet; it goes to the server when the tablet is online." }).waitFor();
   await until("the first call on the server", () => visitBody(wang).follow_up?.length === 1);
   const first = visitBody(wang).follow_up[0];
   assert.equal(first.outcome, "satisfied");
