@@ -194,13 +194,18 @@ test("the board's deadlines and the follow-up calls, complaint and class, by the
   await item.getByText(/^Escalated to Supervisor Kim, /).waitFor();
   await until("the escalation on the server", () => visitBody(wang).complaint.steps?.[0]?.to === "Supervisor Kim");
 
-  // Class A: the next contact a week after the last call that reached the customer.
+  // Class A, chosen with the network cut: the next contact a week after the last call that
+  // reached the customer shows at once, and the class waits on the tablet until it is back.
+  await context.setOffline(true);
   const customers = page.getByRole("region", { name: "Customer classes and next contact" });
   const file = customers.getByRole("article", { name: `${WANG.name} · ${WANG.plate}` });
   await file.getByText("Not classed yet: choose a class.").waitFor();
   await file.getByRole("group", { name: `Class of ${WANG.name}` }).getByRole("button", { name: "A: weekly" }).click();
   await file.getByText(`Next contact by ${(await shown(page, opened + 7 * DAY)).moment}`).waitFor();
   assert.equal(await file.getByRole("button", { name: "A: weekly" }).getAttribute("aria-pressed"), "true");
+  await page.getByRole("status", { name: "Connection" }).filter({ hasText: /waiting/i }).waitFor();
+  assert.equal(sql(`SELECT class FROM customers WHERE id = (SELECT customer_id FROM visits WHERE id = '${wang}')`), "");
+  await context.setOffline(false);
   await until("the class on the server", () => sql(`SELECT class FROM customers WHERE id = (SELECT customer_id FROM visits WHERE id = '${wang}')`) === "A");
 
   assert.deepEqual(await smallTargets(page), []);
