@@ -387,13 +387,18 @@ fn ComplaintItem(visit: String, complaint: Complaint, name: String, plate: Strin
 
 /// A deadline in words, marked and prefixed "Overdue" once it has passed.
 #[component]
-fn DueLine(said: String, #[prop(optional)] due: Option<DateTime<Utc>>, now: Signal<DateTime<Utc>>) -> impl IntoView {
+fn DueLine(said: String, #[prop(optional)] due: Option<DateTime<Utc>>, #[prop(optional)] quiet: bool, now: Signal<DateTime<Utc>>) -> impl IntoView {
     let i18n = use_i18n();
     let late = move || due.is_some_and(|due| now.get() > due);
     let prefix = text(move || if late() { format!("{}: ", i18n.t(Msg::FollowUpsStatusOverdue)) } else { String::new() });
-    // Without a due time it says what was done.
+    // Without a due time it says what was done, or (quiet) what is still to do.
+    let class = match (due, quiet) {
+        (Some(_), _) => "fu-deadline",
+        (None, true) => "quiet",
+        (None, false) => "fu-done",
+    };
     view! {
-        <p class=if due.is_some() { "fu-deadline" } else { "fu-done" } data-overdue=aria(late)>
+        <p class=class data-overdue=aria(late)>
             {prefix}
             {said}
         </p>
@@ -466,7 +471,7 @@ fn CustomerItem(customer: Customer, last: Option<DateTime<Utc>>, plate: String, 
     let next = class.zip(last).map(|(class, last)| class.next_contact_due(last));
     let next_line = match next {
         Some(due) => view! { <DueLine said=i18n.t_with(Msg::FollowUpsNextContact, &[("due", &when(i18n, due))]) due now /> },
-        None => view! { <DueLine said=i18n.t(Msg::FollowUpsUnclassed).to_owned() now /> },
+        None => view! { <DueLine said=i18n.t(Msg::FollowUpsUnclassed).to_owned() quiet=true now /> },
     };
     let choices = CustomerClass::ALL
         .into_iter()
