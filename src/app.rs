@@ -2,7 +2,7 @@
 
 use crate::connection::provide_connection;
 use crate::i18n::provide_i18n;
-use crate::advisor::{AdvisorPrint, AdvisorVisit, AdvisorWalkIn};
+use crate::advisor::{AdvisorFollowUps, AdvisorPrint, AdvisorVisit, AdvisorWalkIn};
 use crate::kiosk::{KioskBook, KioskCheckIn, KioskHome, KioskWalkIn};
 use crate::pages::{AdvisorHome, Home, NotFound};
 use crate::sync::provide_sync;
@@ -24,6 +24,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/kiosk/walk-in") view=KioskWalkIn />
                 <Route path=path!("/advisor") view=AdvisorHome />
                 <Route path=path!("/advisor/walk-in") view=AdvisorWalkIn />
+                <Route path=path!("/advisor/follow-ups") view=AdvisorFollowUps />
                 <Route path=path!("/advisor/visits/:id") view=AdvisorVisit />
                 <Route path=path!("/advisor/visits/:id/print") view=AdvisorPrint />
             </Routes>

@@ -40,7 +40,17 @@ pub fn watch(period: Duration, touched: impl Fn() + Copy + 'static, tick: impl F
         window_event_listener(ev::keydown, move |_| touch()),
         window_event_listener(ev::input, move |_| touch()),
     ];
-    let timer = set_interval_with_handle(move || tick(idle), period).ok();
+    // A tick that comes after the component is gone does nothing (a timer cleared late, as under
+    // a test's fake clock, must not touch what the component owned).
+    let timer = set_interval_with_handle(
+        move || {
+            if idle.0.try_get_value().is_some() {
+                tick(idle)
+            }
+        },
+        period,
+    )
+    .ok();
     on_cleanup(move || {
         for listener in listeners {
             listener.remove();

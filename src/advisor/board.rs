@@ -1,7 +1,9 @@
 //! Today's board (DOMAIN.md step 2): customers waiting since they checked in, longest first, with
 //! the client's one-minute rule shown; visits under way; bookings still expected, which the
 //! advisor can check in from the tablet. Everything comes from the tablet's synced records, so the
-//! board works offline. Search by plate, name or confirmation code.
+//! board works offline. Search by plate, name or confirmation code. A car in the workshop shows
+//! the next deadline the domain derives (`Visit::next_deadline`), highlighted when at risk, and a
+//! late job (`Visit::is_late`) a prompt to tell the customer before the promised time.
 
 use crate::fields::{aria, text};
 use crate::format;
@@ -12,6 +14,8 @@ use crate::sync::{use_records, use_sync};
 use lane_domain::ids::{AppointmentId, VisitId};
 use lane_domain::sync::{Arrival, Change, CheckIn};
 use lane_domain::visit::{Parties, Visit};
+use lane_domain::workshop::{Deadline, DeadlineKind};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use std::time::Duration;
@@ -32,11 +36,17 @@ struct Row {
     at: f64,
     code: String,
     concerns: String,
+    /// The visit's JSON while the car is in the workshop, read with serde by its row: its
+    /// deadlines are the domain's to derive. (Kept as text so comparing rows stays cheap.)
+    record: Option<String>,
 }
 
 fn read_visit(record: &JsValue) -> Option<Row> {
     let state = js::text(record, "state")?;
+    let in_workshop = state == "in_workshop" || state == "quality_check";
+    let json = || js_sys::JSON::stringify(record).ok().map(String::from);
     (state != "delivered").then(|| Row {
+        record: if in_workshop { json() } else { None },
         visit: js::text(record, "id"),
         appointment: js::text(record, "appointment"),
         customer: js::text(record, "customer").unwrap_or_default(),
@@ -50,6 +60,7 @@ fn read_visit(record: &JsValue) -> Option<Row> {
 
 fn read_booking(record: &JsValue) -> Option<Row> {
     (js::text(record, "status")? == "booked").then(|| Row {
+        record: None,
         visit: None,
         appointment: js::text(record, "id"),
         customer: js::text(record, "customer").unwrap_or_default(),
@@ -70,9 +81,9 @@ fn read_named(record: &JsValue) -> Option<(String, String)> {
 }
 
 /// Milliseconds now, ticking every few seconds so waiting times move on.
-fn clock() -> ReadSignal<f64> {
+pub(crate) fn clock() -> ReadSignal<f64> {
     let (now, set_now) = signal(js_sys::Date::now());
-    if let Ok(timer) = set_interval_with_handle(move || set_now.set(js_sys::Date::now()), Duration::from_secs(5)) {
+    if let Ok(timer) = set_interval_with_handle(move || { set_now.try_set(js_sys::Date::now()); }, Duration::from_secs(5)) {
         on_cleanup(move || timer.clear());
     }
     now
@@ -132,7 +143,10 @@ pub fn Board() -> impl IntoView {
     };
     view! {
         <div class="board">
-            <a class="button primary" href="/advisor/walk-in">{i18n.msg(Msg::TabletBoardWalkIn)}</a>
+            <div class="board-actions">
+                <a class="button primary" href="/advisor/walk-in">{i18n.msg(Msg::TabletBoardWalkIn)}</a>
+                <a class="button" href="/advisor/follow-ups">{i18n.msg(Msg::FollowUpsLink)}</a>
+            </div>
             <div class="field board-search">
                 <label for="board-search">{i18n.msg(Msg::TabletBoardSearch)}</label>
                 <input id="board-search" type="search" autocomplete="off" prop:value=search on:input=move |ev| search.set(event_target_value(&ev)) />
@@ -147,9 +161,34 @@ pub fn Board() -> impl IntoView {
 #[component]
 fn BoardRow(row: Row, now: ReadSignal<f64>) -> impl IntoView {
     let i18n = use_i18n();
-    let Row { visit, appointment, customer, vehicle, state, at, code, concerns } = row;
+    let Row { visit, appointment, customer, vehicle, state, at, code, concerns, record } = row;
+    let record = StoredValue::new(record.and_then(|json| serde_json::from_str::<Visit>(&json).ok()));
+    let instant = move || DateTime::<Utc>::from_timestamp_millis(now.get() as i64).unwrap_or_default();
+    let deadline = Signal::derive(move || record.with_value(|v| v.as_ref().and_then(|v| v.next_deadline(instant()))));
+    let late = Memo::new(move |_| record.with_value(|v| v.as_ref().is_some_and(|v| v.is_late(instant()))));
+    let at_risk = aria(move || deadline.get().is_some_and(|d| d.at_risk));
+    let deadline_said = text(move || {
+        deadline.get().map_or_else(String::new, |d| {
+            let said = deadline_text(i18n, d);
+            if d.at_risk { i18n.t_with(Msg::BoardDeadlineAtRisk, &[("deadline", &said)]) } else { said }
+        })
+    });
+    // Only a car in the workshop has one.
+    let deadline_view = record.with_value(Option::is_some).then(|| view! { <span class="board-deadline" data-risk=at_risk>{deadline_said}</span> });
+    let promised = record.with_value(|v| v.as_ref().and_then(|v| v.promised_at));
+    let who = customer.clone();
+    let late_prompt = move |visit: String| {
+        let who = who.clone();
+        move || {
+            late.get().then(|| {
+                let time = promised.map(|p| format::time(p.timestamp_millis() as f64, i18n.language())).unwrap_or_default();
+                let said = i18n.t_with(Msg::BoardDeadlineLate, &[("name", &who), ("time", &time)]);
+                view! { <a class="board-late" href=format!("/advisor/visits/{visit}")>{said}</a> }
+            })
+        }
+    };
     let waiting = state == "checked_in";
-    let late = aria(move || waiting && now.get() - at > ATTEND_WITHIN_MS);
+    let waited_long = aria(move || waiting && now.get() - at > ATTEND_WITHIN_MS);
     let when = text(move || {
         if waiting {
             let minutes = ((now.get() - at) / 60_000.0).floor().max(0.0) as u32;
@@ -163,14 +202,16 @@ fn BoardRow(row: Row, now: ReadSignal<f64>) -> impl IntoView {
     let details = view! {
         <span class="board-who">{customer.clone()}</span>
         <span class="board-car">{vehicle}</span>
-        <span class="board-when" data-late=late>{when}</span>
+        <span class="board-when" data-late=waited_long>{when}</span>
         <span class="board-state">{state_text}</span>
+        {deadline_view}
         <span class="board-concerns">{concerns}</span>
     };
     match visit {
         Some(visit) => view! {
             <li>
                 <a class="board-row" href=format!("/advisor/visits/{visit}") aria-label=title>{details}</a>
+                {late_prompt(visit.clone())}
             </li>
         }
         .into_any(),
@@ -196,9 +237,21 @@ fn state_name(i18n: crate::i18n::I18n, state: &str) -> String {
         "checked_in" => Msg::TabletStateCheckedIn,
         "walk_around_done" => Msg::TabletStateWalkAroundDone,
         "written_up_and_signed" => Msg::TabletStateSigned,
+        "quality_check" => Msg::BoardDeadlineStateQualityCheck,
+        "ready" => Msg::BoardDeadlineStateReady,
         _ => Msg::TabletStateInWorkshop,
     };
     i18n.t(msg).to_owned()
+}
+
+/// "Progress check by 10:30": which deadline comes next, and when.
+fn deadline_text(i18n: crate::i18n::I18n, deadline: Deadline) -> String {
+    let msg = match deadline.kind {
+        DeadlineKind::ProgressCheck => Msg::BoardDeadlineProgressCheck,
+        DeadlineKind::PickupNotice => Msg::BoardDeadlinePickupNotice,
+        DeadlineKind::Promised => Msg::BoardDeadlinePromised,
+    };
+    i18n.t_with(msg, &[("time", &format::time(deadline.due.timestamp_millis() as f64, i18n.language()))])
 }
 
 /// Checks a booked customer in from the tablet (the customer came to the desk, not the kiosk),

@@ -4,6 +4,7 @@
 pub mod added_work;
 pub mod belongings;
 pub mod board;
+pub mod follow_ups;
 pub mod inquiry;
 pub mod lock;
 pub mod order;
@@ -21,6 +22,7 @@ pub mod walkaround;
 pub mod workshop;
 
 pub use board::Board;
+pub use follow_ups::AdvisorFollowUps;
 pub use print::AdvisorPrint;
 pub use visit::AdvisorVisit;
 pub use walk_in::AdvisorWalkIn;

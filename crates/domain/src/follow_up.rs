@@ -3,6 +3,7 @@
 
 use crate::customer::PersonName;
 use crate::deadlines;
+use crate::visit::Visit;
 use crate::workshop::{said, EventError};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -69,6 +70,16 @@ pub fn next_call(delivered: DateTime<Utc>, calls: &[FollowUpCall]) -> Option<Nex
         (None, _) => Some(NextCall { number: 1, from: deadlines::first_follow_up_due(delivered), due: deadlines::first_follow_up_latest(delivered) }),
         (Some(first), None) => Some(NextCall { number: 2, from: first.at, due: deadlines::second_follow_up_due(first.at) }),
         _ => None,
+    }
+}
+
+impl Visit {
+    /// The last time the dealership spoke with the customer after this visit: the latest follow-up
+    /// call that reached them, else the delivery. None before delivery. A customer's class counts
+    /// its next contact from here ([`CustomerClass::next_contact_due`]).
+    pub fn last_contact(&self) -> Option<DateTime<Utc>> {
+        let delivered = self.delivered_at?;
+        Some(self.follow_up.iter().filter(|c| c.reached()).map(|c| c.at).fold(delivered, DateTime::max))
     }
 }
 
@@ -221,6 +232,16 @@ mod tests {
         assert_eq!((complaint.escalated(), complaint.proposed()), (Some(day(6, 9)), Some(day(7, 9))));
         complaint.take(ComplaintStep::Resolved { at: day(8, 9), note: "Fixed, customer told".into() }).unwrap();
         assert_eq!(complaint.take(ComplaintStep::Resolved { at: day(9, 9), note: "again".into() }), Err(EventError::ComplaintClosed));
+    }
+
+    #[test]
+    fn the_last_contact_is_the_last_call_that_reached_the_customer() {
+        let mut visit = crate::visit::tests::signed_visit();
+        assert_eq!(visit.last_contact(), None);
+        visit.delivered_at = Some(day(2, 10));
+        assert_eq!(visit.last_contact(), Some(day(2, 10)));
+        visit.follow_up = vec![call(day(5, 9), CallOutcome::Satisfied, ""), call(day(6, 9), CallOutcome::NoAnswer, "")];
+        assert_eq!(visit.last_contact(), Some(day(5, 9)));
     }
 
     #[test]
