@@ -4,7 +4,8 @@
 // by a delay notice; added work, one line approved by the customer's signature and one declined by
 // phone; the three quality checks, the wash and ready; then pickup with readings, the drop-off
 // walk-around compared, a new mark, belongings and keys ticked and the customer's signature. Bad
-// input is refused, and a whole pickup done offline with a reload midway arrives once.
+// input is refused, and a whole pickup done offline with a reload midway arrives once. The
+// delivered visit's first follow-up call then comes due on the follow-up list.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
@@ -29,6 +30,7 @@ after(async () => {
 const SHANGHAI = { timezoneId: "Asia/Shanghai", bypassCSP: true };
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 const sql = (query) => execFileSync("sqlite3", [server.dbPath, query], { encoding: "utf8" }).trim();
 const stored = (visit) => JSON.parse(sql(`SELECT body FROM visits WHERE id = '${visit}'`));
 
@@ -256,6 +258,16 @@ describe("tablet after drop-off", () => {
     await page.getByRole("link", { name: "Print the order" }).click();
     await page.getByRole("heading", { name: "交车确认" }).first().waitFor();
     assert.equal(await page.locator(".printed-order svg").count(), 4);
+
+    // The delivered visit's first follow-up call: 3 days to a week after delivery, due once the
+    // three days are over.
+    const deliveredAt = Date.parse(delivered.delivered_at);
+    await page.goto(server.url + "/advisor/follow-ups");
+    const call = page.getByRole("region", { name: "Calls to make" }).getByRole("article", { name: WANG.heading });
+    await call.getByText(`First call: From ${await moment(page, deliveredAt + 3 * DAY)}, due by ${await moment(page, deliveredAt + 7 * DAY)}`).waitFor();
+    await call.getByText("Coming", { exact: true }).waitFor();
+    await page.clock.fastForward(3 * DAY + HOUR);
+    await call.getByText("Due now", { exact: true }).waitFor();
     assert.deepEqual(page.errors, []);
   });
 
