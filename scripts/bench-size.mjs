@@ -11,9 +11,10 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 // The app shell may weigh at most this many times the floor (brotli, whole initial download).
 // Started at 2x (issue 2); raised to 2.5x when the sync engine, IndexedDB store and device screens
-// came in, to 3.25x with the kiosk's three flows, to 6x with the tablet's drop-off and to 6.25x
-// with its walk-in and amended orders, as a debt to pay back (BENCHMARKS.md says why and how).
-const BUDGET_FACTOR = 6.25;
+// came in, to 3.25x with the kiosk's three flows, to 6x with the tablet's drop-off, to 6.25x
+// with its walk-in and amended orders, and to 7.25x with the rest of the visit (workshop, added
+// work, pickup, follow-up), as a debt to pay back (BENCHMARKS.md says why and how).
+const BUDGET_FACTOR = 7.25;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = { ...process.env, PATH: `${join(root, "tools/build/node_modules/.bin")}:${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
