@@ -14,16 +14,6 @@ use lane_domain::jobs::PROMISE_STEP;
 use lane_domain::visit::{Visit, VisitState};
 use lane_domain::workshop::{CheckStage, ContactChannel, ContactPurpose, CustomerContact, DeadlineKind, Handover, QualityCheck, VisitEvent};
 use leptos::prelude::*;
-use std::time::Duration;
-
-/// The time now, moving on every 15 seconds so deadlines come due on screen.
-pub fn clock() -> ReadSignal<DateTime<Utc>> {
-    let (now, set_now) = signal(Utc::now());
-    if let Ok(timer) = set_interval_with_handle(move || set_now.set(Utc::now()), Duration::from_secs(15)) {
-        on_cleanup(move || timer.clear());
-    }
-    now
-}
 
 pub fn when(i18n: I18n, at: DateTime<Utc>) -> String {
     format::moment(at.timestamp_millis() as f64, i18n.language())
@@ -75,7 +65,9 @@ pub fn WorkshopTab() -> impl IntoView {
     let file = use_visit();
     let visit = Memo::new(move |_| file.loaded.with(|l| l.as_ref().map(|l| l.visit.clone())));
     let state = Memo::new(move |_| visit.with(|v| v.as_ref().map(|v| v.state)));
-    let now = clock();
+    // The board's clock, so deadlines come due on screen as they do on the board.
+    let millis = super::board::clock();
+    let now = Memo::new(move |_| DateTime::from_timestamp_millis(millis.get() as i64).unwrap_or_else(Utc::now));
     view! {
         <section class="workshop" aria-labelledby="workshop-title">
             <h2 id="workshop-title">{i18n.msg(Msg::WorkshopTitle)}</h2>
@@ -94,7 +86,7 @@ pub fn WorkshopTab() -> impl IntoView {
 
 /// The next deadline, highlighted when at risk, and the late-job prompt.
 #[component]
-fn DeadlineLine(visit: Memo<Option<Visit>>, now: ReadSignal<DateTime<Utc>>) -> impl IntoView {
+fn DeadlineLine(visit: Memo<Option<Visit>>, now: Memo<DateTime<Utc>>) -> impl IntoView {
     let i18n = use_i18n();
     move || {
         let now = now.get();
@@ -238,7 +230,7 @@ fn WashAndReady(visit: Memo<Option<Visit>>) -> impl IntoView {
 /// Every word with the customer so far, and the form to record one: a progress call, or a delay
 /// notice with its apology and a new promised time.
 #[component]
-fn Contacts(visit: Memo<Option<Visit>>, now: ReadSignal<DateTime<Utc>>) -> impl IntoView {
+fn Contacts(visit: Memo<Option<Visit>>, now: Memo<DateTime<Utc>>) -> impl IntoView {
     let (i18n, file) = (use_i18n(), use_visit());
     let open = Memo::new(move |_| visit.with(|v| v.as_ref().is_some_and(|v| matches!(v.state, VisitState::InWorkshop | VisitState::QualityCheck | VisitState::Ready))));
     let purpose = RwSignal::new(ContactPurpose::Progress);
