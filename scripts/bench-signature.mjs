@@ -4,8 +4,9 @@
 // Chromium, each at the same size (1,008 x 401 CSS px, device pixel ratio 2, as a tablet).
 //   Ours: the release app built with the `bench` cargo feature into target/bench-dist, whose
 //   `/bench/signature` page mounts the pad alone (src/bench_signature.rs; the normal build has
-//   none of it), served from this script. Theirs: a page with only a canvas and signature_pad's UMD
-//   build, sized and scaled for the screen as its README says, default options.
+//   none of it), served from this script. Theirs: the same page, with our pad's canvas swapped
+//   for a copy without its listeners and signature_pad's UMD build on it, scaled for the screen as
+//   its README says, default options: the same stylesheet, layout and canvas size for both.
 //   The input is sent with CDP's Input.dispatchMouseEvent (pointerType "pen", force as pressure),
 //   one event every 1/240 s with that time as its timestamp, not waiting for each to be handled,
 //   so Chromium delivers them as a real pen's: coalesced into one pointermove a frame.
@@ -138,19 +139,29 @@ async function replay(browser, page, rect) {
   return { sent, replayMs, ...mainThread(trace) };
 }
 
-async function ours(browser, server) {
+/** The bench page, the pad sized to the peer's drawing area: both pads are measured on it. */
+async function benchPage(browser, server) {
   const { context, page } = await newPage(browser, { deviceScaleFactor: 2 });
+  await page.goto(server.url + "/bench/signature");
+  await page.locator(".signature-pad canvas").waitFor();
+  // The pad's width follows the page's (its shape is fixed): the page sets it to the peer's.
+  await page.evaluate((width) => (document.querySelector(".bench-signature").style.width = `${width + 4}px`), PAD.width);
+  await page.waitForTimeout(100);
+  return { context, page };
+}
+
+/** Where the canvas draws, in CSS px. */
+const drawingArea = (page) =>
+  page.evaluate(() => {
+    const c = document.querySelector(".signature-pad canvas");
+    const r = c.getBoundingClientRect();
+    return { left: r.left + c.clientLeft, top: r.top + c.clientTop, width: c.clientWidth, height: c.clientHeight };
+  });
+
+async function ours(browser, server) {
+  const { context, page } = await benchPage(browser, server);
   try {
-    await page.goto(server.url + "/bench/signature");
-    const canvas = page.locator(".signature-pad canvas");
-    await canvas.waitFor();
-    // The pad's width follows the page's (its shape is fixed): the page sets it to the peer's.
-    await page.evaluate((width) => (document.querySelector(".bench-signature").style.width = `${width + 4}px`), PAD.width);
-    await page.waitForTimeout(100);
-    const rect = await canvas.evaluate((c) => {
-      const r = c.getBoundingClientRect();
-      return { left: r.left + c.clientLeft, top: r.top + c.clientTop, width: c.clientWidth, height: c.clientHeight };
-    });
+    const rect = await drawingArea(page);
     const timing = await replay(browser, page, rect);
     const kept = await page.evaluate(() => window.wasmBindings.bench_signature_points());
     const stored = await page.evaluate(() => window.wasmBindings.bench_signature_stored());
@@ -161,24 +172,23 @@ async function ours(browser, server) {
   }
 }
 
-async function theirs(browser) {
-  const { context, page } = await newPage(browser, { deviceScaleFactor: 2 });
+/** signature_pad on the same page: our pad's canvas swapped for a copy without its listeners, so
+ * the stylesheet, the layout around it and the canvas's size are the same for both. */
+async function theirs(browser, server) {
+  const { context, page } = await benchPage(browser, server);
   try {
-    await page.setContent(`<!doctype html><html><body style="margin:8px"><canvas style="display:block;width:${PAD.width}px;height:${PAD.height}px;border:2px solid #9ca3af;touch-action:none"></canvas></body></html>`);
     await page.addScriptTag({ content: peerScript });
     await page.evaluate(() => {
-      const canvas = document.querySelector("canvas");
+      const ours = document.querySelector(".signature-pad canvas");
+      const canvas = ours.cloneNode(false);
+      ours.replaceWith(canvas);
       const ratio = Math.max(window.devicePixelRatio || 1, 1);
       canvas.width = canvas.offsetWidth * ratio;
       canvas.height = canvas.offsetHeight * ratio;
       canvas.getContext("2d").scale(ratio, ratio);
       window.pad = new window.SignaturePad(canvas);
     });
-    const rect = await page.evaluate(() => {
-      const c = document.querySelector("canvas");
-      const r = c.getBoundingClientRect();
-      return { left: r.left + c.clientLeft, top: r.top + c.clientTop, width: c.clientWidth, height: c.clientHeight };
-    });
+    const rect = await drawingArea(page);
     const timing = await replay(browser, page, rect);
     const { kept, bytes } = await page.evaluate(() => {
       const data = window.pad.toData();
