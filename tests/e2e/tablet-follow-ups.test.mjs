@@ -4,7 +4,8 @@
 // and a late job's prompt to tell the customer. On /advisor/follow-ups a delivered visit's first
 // call shows its window (3 days to a week after delivery); a satisfied call moves it to the second
 // call, due 7 days after; a complaint call opens a case with its 2-day escalation and 72-hour
-// proposal deadlines; class A sets the next contact a week on.
+// proposal deadlines, and is escalated, answered with a proposal and resolved; class A sets the
+// next contact a week on.
 //
 // The visits are seeded through the real API (check-in, edits, the walk-around done, then
 // `record_visit` events), except for the two signatures: the drop-off order's and the pickup
@@ -193,6 +194,14 @@ test("the board's deadlines and the follow-up calls, complaint and class, by the
   await item.getByRole("button", { name: "Record the escalation" }).click();
   await item.getByText(/^Escalated to Supervisor Kim, /).waitFor();
   await until("the escalation on the server", () => visitBody(wang).complaint.steps?.[0]?.to === "Supervisor Kim");
+  // The proposal, then the resolution: the case leaves the open complaints.
+  await item.getByLabel("The proposal made to the customer").fill("A free second check of the brakes this week");
+  await item.getByRole("button", { name: "Record the proposal" }).click();
+  await item.getByText(/^Proposal made /).waitFor();
+  await item.getByLabel("How it was resolved (tell the customer the same day)").fill("Pads bedded in again; the customer was told the same day");
+  await item.getByRole("button", { name: "Mark resolved" }).click();
+  await item.waitFor({ state: "detached" });
+  await until("the resolution on the server", () => visitBody(wang).complaint.steps?.map((s) => s.step).join() === "escalated,proposed,resolved");
 
   // Class A, chosen with the network cut: the next contact a week after the last call that
   // reached the customer shows at once, and the class waits on the tablet until it is back.
