@@ -1,8 +1,9 @@
 //! The signature pad and the signature's image (DOMAIN.md steps 4, 5, 7, 11). The pad draws on a
-//! canvas imperatively, point by point, and hands the strokes to its signal only at pen-up, Clear
-//! and Undo: a signal per point would re-run the reactive graph at the pen's 240 Hz. It reads
-//! every sample of the pen (`getCoalescedEvents`), not one a frame, and keeps them all: the
-//! domain's compact form makes them cheap to store.
+//! canvas imperatively, and hands the strokes to its signal only at pen-up, Clear and Undo: a
+//! signal per point would re-run the reactive graph at the pen's 240 Hz. It reads every sample of
+//! the pen (`getCoalescedEvents`), not one a frame, and keeps them all: the domain's compact form
+//! makes them cheap to store. The ink is drawn by a worker on the canvas transferred to it
+//! (`public/pad-worker.js`), so the page's main thread only reads the pen.
 
 use crate::i18n::{use_i18n, Msg};
 use lane_domain::signature::{Point, Stroke, PAD_SCALE};
@@ -13,7 +14,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, PointerEvent, ResizeObserver};
+use web_sys::{HtmlCanvasElement, PointerEvent, ResizeObserver, Worker};
 
 /// The pad's width to its height (`.signature-pad canvas` in style/main.css has the same): a
 /// point's x and y are fractions of these, so the image has the shape that was drawn.
@@ -50,13 +51,11 @@ pub fn SignaturePad(
         let state = state.clone();
         let observer = observer.clone();
         move |canvas: HtmlCanvasElement| {
-            let Some(pad) = Pad::new(canvas.clone()) else { return };
-            *state.borrow_mut() = Some(pad);
+            *state.borrow_mut() = Some(Pad::new(canvas.clone()));
             // Also called once when observing starts: the first sizing.
             let resized = Closure::<dyn FnMut()>::new(move || {
                 if let Some(pad) = state.borrow_mut().as_mut() {
-                    pad.resize();
-                    strokes.with_untracked(|s| pad.redraw(s));
+                    strokes.with_untracked(|s| pad.resize(s));
                 }
             });
             if let Ok(watch) = ResizeObserver::new(resized.as_ref().unchecked_ref()) {
@@ -144,10 +143,20 @@ fn observe_device_pixels(watch: &ResizeObserver, canvas: &HtmlCanvasElement) {
     }
 }
 
-/// The canvas and the stroke being drawn.
+/// The ink's worker (`public/pad-worker.js`): it draws on the canvas, transferred to it, what the
+/// pad posts, so the page's main thread only reads the pen.
+const WORKER: &str = "/pad-worker.js";
+
+/// Where a canvas keeps its worker: a canvas is transferred once, and a view drawn again in place
+/// (the document to sign changed) keeps its elements, so the next pad on it finds the worker here.
+const INK: &str = "laneInk";
+
+/// The canvas, its ink's worker and the stroke being drawn.
 struct Pad {
     canvas: HtmlCanvasElement,
-    context: CanvasRenderingContext2d,
+    /// None where the canvas cannot be transferred (the strokes are still kept, not shown). The
+    /// worker ends with its canvas: nothing else holds it.
+    ink: Option<Worker>,
     /// The drawing area's place on the page in CSS pixels, read at each pen-down (layout is not
     /// read per sample): left, top, width, height.
     rect: [f64; 4],
@@ -157,15 +166,34 @@ struct Pad {
     /// `timeStamp` of the first pen-down: points' `t` count from it.
     origin: f64,
     current: Vec<Point>,
-    pen: Pen,
     /// How many of the signal's strokes the canvas shows.
     drawn: usize,
 }
 
+/// Points as the worker reads them: x, y, t and pressure, four numbers a point.
+fn flat(points: &[Point]) -> js_sys::Float64Array {
+    let numbers: Vec<f64> = points.iter().flat_map(|p| [f64::from(p.x), f64::from(p.y), f64::from(p.t), f64::from(p.pressure)]).collect();
+    js_sys::Float64Array::from(&numbers[..])
+}
+
 impl Pad {
-    fn new(canvas: HtmlCanvasElement) -> Option<Pad> {
-        let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
-        Some(Pad { canvas, context, rect: [0.0, 0.0, 1.0, 1.0], pointer: None, origin: 0.0, current: Vec::new(), pen: Pen::default(), drawn: 0 })
+    fn new(canvas: HtmlCanvasElement) -> Pad {
+        let kept = js_sys::Reflect::get(&canvas, &INK.into()).ok().and_then(|w| w.dyn_into::<Worker>().ok());
+        let ink = kept.or_else(|| {
+            let offscreen = canvas.transfer_control_to_offscreen().ok()?;
+            let worker = Worker::new(WORKER).ok()?;
+            let message = crate::js::object(&[("canvas", offscreen.clone().into())]);
+            worker.post_message_with_transfer(&message, &js_sys::Array::of1(&offscreen)).ok()?;
+            let _ = js_sys::Reflect::set(&canvas, &INK.into(), &worker);
+            Some(worker)
+        });
+        Pad { canvas, ink, rect: [0.0, 0.0, 1.0, 1.0], pointer: None, origin: 0.0, current: Vec::new(), drawn: 0 }
+    }
+
+    fn post(&self, fields: &[(&str, JsValue)]) {
+        if let Some(ink) = &self.ink {
+            let _ = ink.post_message(&crate::js::object(fields));
+        }
     }
 
     /// The drawing area is inside the canvas's border.
@@ -180,42 +208,24 @@ impl Pad {
         ];
     }
 
-    /// Gives the canvas a pixel for each of the screen's (`devicePixelRatio`), and draws in CSS
-    /// pixels on it. Resizing clears the canvas and its drawing settings.
-    fn resize(&mut self) {
+    /// Gives the canvas a pixel for each of the screen's (`devicePixelRatio`), drawn in CSS pixels,
+    /// and draws `strokes` again on it: resizing clears a canvas.
+    fn resize(&mut self, strokes: &[Stroke]) {
         self.measure();
         let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-        self.canvas.set_width((self.rect[2] * ratio).round() as u32);
-        self.canvas.set_height((self.rect[3] * ratio).round() as u32);
-        let c = &self.context;
-        let _ = c.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
-        c.set_line_cap("round");
-        c.set_line_join("round");
-        c.set_stroke_style_str("#111827");
-        c.set_fill_style_str("#111827");
-    }
-
-    fn redraw(&mut self, strokes: &[Stroke]) {
-        self.context.clear_rect(0.0, 0.0, self.rect[2], self.rect[3]);
-        for points in strokes.iter().map(|s| &s.points[..]).chain([&self.current[..]]) {
-            if let Some((first, rest)) = points.split_first() {
-                self.pen.start(&self.context, self.place(first), first, self.rect[2]);
-                for point in rest {
-                    self.pen.begin(&self.context);
-                    let width = self.pen.piece(&self.context, self.place(point), point, self.rect[2]);
-                    self.context.set_line_width(width);
-                    self.context.stroke();
-                }
-                self.pen.end(&self.context);
-            }
-        }
+        let size = js_sys::Float64Array::from(&[self.rect[2], self.rect[3], ratio][..]);
+        self.post(&[("size", size.into()), ("strokes", self.all(strokes).into())]);
         self.drawn = strokes.len();
     }
 
-    /// Where a point is on the canvas, in CSS pixels.
-    fn place(&self, point: &Point) -> (f64, f64) {
-        let scale = f64::from(PAD_SCALE);
-        (f64::from(point.x) / scale * self.rect[2], f64::from(point.y) / scale * self.rect[3])
+    fn redraw(&mut self, strokes: &[Stroke]) {
+        self.post(&[("strokes", self.all(strokes).into())]);
+        self.drawn = strokes.len();
+    }
+
+    /// The strokes and the one being drawn.
+    fn all(&self, strokes: &[Stroke]) -> js_sys::Array {
+        strokes.iter().map(|s| &s.points[..]).chain([&self.current[..]]).map(|points| JsValue::from(flat(points))).collect()
     }
 
     /// The sample as the domain's point: clamped to the pad (the pointer is captured, so it can
@@ -247,7 +257,7 @@ impl Pad {
         self.pointer = Some((ev.pointer_id(), pressured));
         self.measure();
         let point = self.point(ev.unchecked_ref(), pressured);
-        self.pen.start(&self.context, self.place(&point), &point, self.rect[2]);
+        self.post(&[("down", flat(std::slice::from_ref(&point)).into())]);
         self.current = vec![point];
     }
 
@@ -256,24 +266,20 @@ impl Pad {
         if ev.pointer_id() != id {
             return;
         }
-        // Every sample since the last event (a script's event has none but itself), drawn as one
-        // path of their average width: one stroke a frame, not one a sample.
+        // Every sample since the last event (a script's event has none but itself), posted as one
+        // message: the worker draws them as one path, one stroke a frame, not one a sample.
         let samples = ev.get_coalesced_events();
-        self.pen.begin(&self.context);
-        let mut widths = 0.0;
-        let mut add = |sample: &Sample| {
-            let point = self.point(sample, pressured);
-            widths += self.pen.piece(&self.context, self.place(&point), &point, self.rect[2]);
-            self.current.push(point);
-        };
-        let count = samples.length().max(1);
+        let from = self.current.len();
         if samples.length() == 0 {
-            add(ev.unchecked_ref());
+            let point = self.point(ev.unchecked_ref(), pressured);
+            self.current.push(point);
         } else {
-            samples.for_each(&mut |sample, _, _| add(sample.unchecked_ref()));
+            samples.for_each(&mut |sample, _, _| {
+                let point = self.point(sample.unchecked_ref(), pressured);
+                self.current.push(point);
+            });
         }
-        self.context.set_line_width(widths / f64::from(count));
-        self.context.stroke();
+        self.post(&[("move", flat(&self.current[from..]).into())]);
     }
 
     /// The finished stroke, if this pointer was drawing.
@@ -282,69 +288,9 @@ impl Pad {
             return None;
         }
         self.pointer = None;
-        self.pen.end(&self.context);
+        self.post(&[("up", JsValue::TRUE)]);
         self.drawn += 1;
         Some(Stroke { points: std::mem::take(&mut self.current) })
-    }
-}
-
-/// Draws a stroke piece by piece as the samples come: quadratic curves from midpoint to midpoint
-/// with the sample as control point (smooth, no corner at each sample), as wide as the pressure,
-/// or the speed, gives: a fast line is thin, as with ink.
-#[derive(Default)]
-struct Pen {
-    last: (f64, f64),
-    mid: (f64, f64),
-    t: u32,
-    /// CSS pixels a millisecond, smoothed, so that one jittery sample does not jump the width.
-    speed: f64,
-    width: f64,
-}
-
-impl Pen {
-    fn start(&mut self, c: &CanvasRenderingContext2d, at: (f64, f64), point: &Point, size: f64) {
-        *self = Pen { last: at, mid: at, t: point.t, speed: 0.0, width: width(point, 0.0, size) };
-        // A dot, so that a tap shows.
-        c.begin_path();
-        let _ = c.arc(at.0, at.1, self.width / 2.0, 0.0, std::f64::consts::TAU);
-        c.fill();
-    }
-
-    /// Starts a path where the pen is, for the `piece`s to add and stroke.
-    fn begin(&self, c: &CanvasRenderingContext2d) {
-        c.begin_path();
-        c.move_to(self.mid.0, self.mid.1);
-    }
-
-    /// Adds the piece to `point` to the path; its width.
-    fn piece(&mut self, c: &CanvasRenderingContext2d, at: (f64, f64), point: &Point, size: f64) -> f64 {
-        let elapsed = f64::from(point.t.saturating_sub(self.t).max(1));
-        let distance = (at.0 - self.last.0).hypot(at.1 - self.last.1);
-        self.speed = 0.7 * self.speed + 0.3 * distance / elapsed;
-        let width = width(point, self.speed, size);
-        let mid = ((self.last.0 + at.0) / 2.0, (self.last.1 + at.1) / 2.0);
-        c.quadratic_curve_to(self.last.0, self.last.1, mid.0, mid.1);
-        let piece = (self.width + width) / 2.0;
-        *self = Pen { last: at, mid, t: point.t, speed: self.speed, width };
-        piece
-    }
-
-    /// The last half-piece, to the pen-up.
-    fn end(&self, c: &CanvasRenderingContext2d) {
-        self.begin(c);
-        c.line_to(self.last.0, self.last.1);
-        c.set_line_width(self.width);
-        c.stroke();
-    }
-}
-
-/// The line's width in CSS pixels on a pad `size` pixels wide.
-fn width(point: &Point, speed: f64, size: f64) -> f64 {
-    let (thin, thick) = (size * 0.0015, size * 0.006);
-    if point.pressure > 0 {
-        thin + (thick - thin) * f64::from(point.pressure) / 255.0
-    } else {
-        (thick / (1.0 + speed)).max(thin)
     }
 }
 

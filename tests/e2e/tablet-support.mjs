@@ -31,10 +31,11 @@ export function tapper(page) {
   return { counts, tap, page };
 }
 
-/** A signature: three strokes of pointer moves across the pad. */
+/** A signature: three strokes of pointer moves across the pad; the ink shows on the pad. */
 export async function sign(page, name = "Customer's signature") {
   const pad = page.getByRole("group", { name }).getByRole("img", { name: "Sign here with a finger or a pen" });
   await pad.scrollIntoViewIfNeeded();
+  const blank = await pad.screenshot();
   const box = await pad.boundingBox();
   for (const [from, to] of [[0.1, 0.4], [0.45, 0.7], [0.75, 0.9]]) {
     await page.mouse.move(box.x + box.width * from, box.y + box.height * 0.6);
@@ -44,6 +45,11 @@ export async function sign(page, name = "Customer's signature") {
       await page.mouse.move(box.x + box.width * x, box.y + box.height * (0.6 - 0.3 * Math.sin(i / 3)), { steps: 2 });
     }
     await page.mouse.up();
+  }
+  // Drawn by the pad's worker, a frame or two later.
+  for (let tries = 0; Buffer.compare(blank, await pad.screenshot()) === 0; tries++) {
+    assert.ok(tries < 20, "the strokes left no ink on the pad");
+    await page.waitForTimeout(50);
   }
 }
 
