@@ -24,6 +24,7 @@ use lane_domain::vehicle::Vehicle;
 use lane_domain::visit::{Visit, VisitError, VisitState};
 use lane_domain::workshop::{EventError, VisitEvent};
 use leptos::prelude::*;
+use std::collections::HashMap;
 
 /// The `/advisor/follow-ups` route: the tablet's, behind set-up and sign-in.
 #[component]
@@ -61,6 +62,19 @@ async fn load(sync: &SyncEngine) -> Result<Files, StoreError> {
     Ok(Files { visits, customers: store.records::<Customer>("customer").await?, vehicles: store.records::<Vehicle>("vehicle").await? })
 }
 
+/// What is typed into the page's forms, by form and visit. The lists are drawn again whenever the
+/// tablet's records change (a pull, a save), and what someone is typing must outlive that.
+#[derive(Clone, Copy)]
+struct Drafts(StoredValue<HashMap<String, ArcRwSignal<String>>>);
+
+impl Drafts {
+    fn of(key: String) -> RwSignal<String> {
+        let drafts = expect_context::<Drafts>();
+        let draft = drafts.0.try_update_value(|all| all.entry(key).or_insert_with(|| ArcRwSignal::new(String::new())).clone());
+        draft.unwrap_or_else(|| ArcRwSignal::new(String::new())).into()
+    }
+}
+
 fn millis(at: DateTime<Utc>) -> f64 {
     at.timestamp_millis() as f64
 }
@@ -72,6 +86,7 @@ fn FollowUpsPage() -> impl IntoView {
     let files = RwSignal::new(None::<Files>);
     let saved = RwSignal::new(false);
     provide_context(PageSaved(saved));
+    provide_context(Drafts(StoredValue::new(HashMap::new())));
     // Read again after every pull and every save here.
     Effect::new(move |_| {
         device.records.track();
@@ -225,7 +240,8 @@ fn advisor(sync: &SyncEngine) -> Option<PersonName> {
 
 /// Records `event` on the visit as the domain does (`Visit::record` on the tablet's copy; a
 /// refusal is shown and nothing saved), then saves the visit with its change in one transaction.
-fn record(sync: SyncEngine, visit: String, event: VisitEvent, outcome: Outcome) {
+/// The draft the event was typed in is emptied once it is saved.
+fn record(sync: SyncEngine, visit: String, event: VisitEvent, outcome: Outcome, draft: RwSignal<String>) {
     outcome.refused.set(None);
     wasm_bindgen_futures::spawn_local(async move {
         let store = match sync.store().await {
@@ -246,6 +262,7 @@ fn record(sync: SyncEngine, visit: String, event: VisitEvent, outcome: Outcome) 
         let change = Change::RecordVisit { visit: record.id.clone(), event };
         match sync.save("visit", &visit, &record, change).await {
             Ok(_) => {
+                draft.try_set(String::new());
                 outcome.failure.try_set(None);
                 outcome.saved.try_set(true);
                 // The lists read the store again, offline too.
@@ -266,7 +283,7 @@ fn CallItem(visit: String, delivered: DateTime<Utc>, call: NextCall, name: Strin
     let (i18n, sync) = (use_i18n(), use_sync());
     let id = visit;
     let chosen = RwSignal::new(None::<CallOutcome>);
-    let note = RwSignal::new(String::new());
+    let note = Drafts::of(format!("note-{id}"));
     let outcome = Outcome::new();
     let title = format!("{name} · {plate}");
     let number = if call.number == 1 { Msg::FollowUpsCallFirst } else { Msg::FollowUpsCallSecond };
@@ -293,7 +310,7 @@ fn CallItem(visit: String, delivered: DateTime<Utc>, call: NextCall, name: Strin
             let Some(by) = advisor(&sync) else { return outcome.refuse(Refused::SignedOut) };
             let event = VisitEvent::FollowUpCalled { call: FollowUpCall { at: Utc::now(), by, outcome: picked, note: note.get_untracked() } };
             // The list is read again once saved, and the call shows as its next one.
-            record(sync, id.clone(), event, outcome);
+            record(sync, id.clone(), event, outcome, note);
         }
     };
     let options = CallOutcome::ALL
@@ -416,13 +433,13 @@ enum Step {
 #[component]
 fn StepForm(visit: String, step: Step) -> impl IntoView {
     let (i18n, sync) = (use_i18n(), use_sync());
-    let value = RwSignal::new(String::new());
-    let outcome = Outcome::new();
     let kind = match step {
         Step::Escalate => "escalate",
         Step::Propose => "propose",
         Step::Resolve => "resolve",
     };
+    let value = Drafts::of(format!("{kind}-{visit}"));
+    let outcome = Outcome::new();
     let (field_id, error_id) = (format!("fu-{kind}-{visit}"), format!("fu-{kind}-error-{visit}"));
     let (label, button) = match step {
         Step::Escalate => (Msg::FollowUpsEscalateTo, Msg::FollowUpsEscalate),
@@ -443,7 +460,7 @@ fn StepForm(visit: String, step: Step) -> impl IntoView {
             Step::Propose => ComplaintStep::Proposed { at, proposal: text },
             Step::Resolve => ComplaintStep::Resolved { at, note: text },
         };
-        record(sync, visit.clone(), VisitEvent::Complaint { step }, outcome);
+        record(sync, visit.clone(), VisitEvent::Complaint { step }, outcome, value);
     };
     let invalid = aria(move || outcome.refused.with(Option::is_some));
     // One kind of field for the three (a name fits on the first of its rows).

@@ -198,6 +198,8 @@ test("the board's deadlines and the follow-up calls, complaint and class, by the
   await item.getByLabel("The proposal made to the customer").fill("A free second check of the brakes this week");
   await item.getByRole("button", { name: "Record the proposal" }).click();
   await item.getByText(/^Proposal made /).waitFor();
+  // Once on the server, the tablet's save is long done and the case drawn again from the store.
+  await until("the proposal on the server", () => visitBody(wang).complaint.steps?.length === 2);
   await item.getByLabel("How it was resolved (tell the customer the same day)").fill("Pads bedded in again; the customer was told the same day");
   await item.getByRole("button", { name: "Mark resolved" }).click();
   await item.waitFor({ state: "detached" });
