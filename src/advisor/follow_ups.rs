@@ -8,8 +8,8 @@
 //! visit is changed by the domain's own `Visit::record` (a refusal is shown, nothing saved), then
 //! stored with its `Change` in one transaction, so it works offline and waits in the outbox.
 
+use super::workshop::when;
 use crate::fields::{aria, text};
-use crate::format;
 use crate::i18n::{use_i18n, I18n, Msg};
 use crate::pages::DeviceGate;
 use crate::save_failure::SaveFailure;
@@ -73,10 +73,6 @@ impl Drafts {
         let draft = drafts.0.try_update_value(|all| all.entry(key).or_insert_with(|| ArcRwSignal::new(String::new())).clone());
         draft.unwrap_or_else(|| ArcRwSignal::new(String::new())).into()
     }
-}
-
-fn millis(at: DateTime<Utc>) -> f64 {
-    at.timestamp_millis() as f64
 }
 
 #[component]
@@ -271,10 +267,6 @@ fn record(sync: SyncEngine, visit: String, event: VisitEvent, outcome: Outcome, 
             Err(error) => drop(outcome.failure.try_set(Some(error))),
         }
     });
-}
-
-fn when(i18n: I18n, at: DateTime<Utc>) -> String {
-    format::moment(millis(at), i18n.language())
 }
 
 /// One call to make: who, which call, its window, and the form to log it.
